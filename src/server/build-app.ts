@@ -1,0 +1,84 @@
+import swagger from '@fastify/swagger';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { ErrorCode } from '../core/errors/error-code.js';
+import type { ArtifactStore } from '../core/ports/artifact-store.js';
+import type { TrackingService } from '../core/tracking/tracking-service.js';
+import { handleError } from './http/error-handler.js';
+import { registerJsonBodyParser } from './http/json-body-parser.js';
+import { createValidatorCompiler } from './http/request-validation.js';
+import { registerArtifactRoutes } from './mlflow/artifacts-routes.js';
+import { experimentsRoutes } from './mlflow/experiments-routes.js';
+import { loggedModelsRoutes } from './mlflow/logged-models-routes.js';
+import { metricsRoutes } from './mlflow/metrics-routes.js';
+import { registerMlflowRoutes } from './mlflow/mlflow-route.js';
+import { runsRoutes } from './mlflow/runs-routes.js';
+import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
+
+export interface AppDependencies {
+  readonly tracking: TrackingService;
+  readonly artifacts: ArtifactStore;
+}
+
+export interface AppOptions {
+  /** Largest JSON body accepted, in bytes. Artifact uploads are streamed and not limited by it. */
+  readonly bodyLimit: number;
+  /** Pino log level. @default 'info' */
+  readonly logLevel?: string;
+  /** Log one line per request. @default false */
+  readonly accessLog?: boolean;
+}
+
+/**
+ * Builds the HTTP application: MLflow's tracking REST API under `/api/2.0/mlflow` and
+ * `/ajax-api/2.0/mlflow`, the proxied artifact API, `/health`, `/version` and the OpenAPI
+ * document at `/api/slipway/v1/openapi.json`. It only wires ports to routes; the caller
+ * chooses the adapters.
+ */
+export async function buildApp(deps: AppDependencies, options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    logController: new LogController({ disableRequestLogging: !(options.accessLog ?? false) }),
+    bodyLimit: options.bodyLimit,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.setErrorHandler(handleError);
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({
+      error_code: ErrorCode.ENDPOINT_NOT_FOUND,
+      message: `No endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    }),
+  );
+  registerJsonBodyParser(app, options.bodyLimit);
+  // MLflow treats a missing body as an empty request message.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (request.method !== 'GET' && (request.body === undefined || request.body === null)) request.body = {};
+    done();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Slipway API',
+        version: SLIPWAY_VERSION,
+        description: "Slipway's HTTP API. The MLflow-compatible part follows MLflow's REST protocol.",
+      },
+    },
+  });
+
+  registerMlflowRoutes(app, 'experiments', experimentsRoutes(deps.tracking));
+  registerMlflowRoutes(app, 'runs', runsRoutes(deps.tracking));
+  registerMlflowRoutes(app, 'metrics', metricsRoutes(deps.tracking));
+  registerMlflowRoutes(app, 'logged-models', loggedModelsRoutes(deps.tracking));
+  registerArtifactRoutes(app, deps.artifacts, deps.tracking);
+
+  app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));
+  app.get('/version', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send(MLFLOW_COMPATIBLE_VERSION));
+  app.get('/api/slipway/v1/version', { schema: { hide: true } }, () => ({
+    slipway: SLIPWAY_VERSION,
+    mlflow_api: MLFLOW_COMPATIBLE_VERSION,
+  }));
+  app.get('/api/slipway/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  return app;
+}

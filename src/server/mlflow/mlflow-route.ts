@@ -1,0 +1,62 @@
+import type { Static, TObject } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Wire } from './wire-format.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+/** MLflow serves every REST path under both prefixes; the web UI uses the `ajax-api` copy. */
+export const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
+
+/**
+ * One endpoint of MLflow's REST API: where it lives, the request message's schema (read
+ * from the query string for GET and from the JSON body otherwise, merged with path
+ * parameters), and a handler from the decoded request to the response message.
+ */
+export interface MlflowRoute<S extends TObject = TObject> {
+  readonly methods: readonly HttpMethod[];
+  /** Path below the prefix, e.g. `/runs/log-batch` or `/logged-models/:model_id`. */
+  readonly path: string;
+  readonly summary: string;
+  readonly request: S;
+  readonly handler: (input: Static<S>) => Promise<Wire>;
+}
+
+/** Defines a route with the handler's input typed from the schema. */
+export function mlflowRoute<S extends TObject>(route: MlflowRoute<S>): MlflowRoute {
+  return route as unknown as MlflowRoute;
+}
+
+/** Registers routes under both MLflow prefixes; only the `/api` copy appears in the OpenAPI document. */
+export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: readonly MlflowRoute[]): void {
+  for (const route of routes) {
+    const pathParams = [...route.path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
+    for (const prefix of MLFLOW_PREFIXES) {
+      for (const method of route.methods) {
+        const part = method === 'GET' ? 'querystring' : 'body';
+        app.route({
+          method,
+          url: `${prefix}${route.path}`,
+          schema: {
+            summary: route.summary,
+            tags: [tag],
+            hide: prefix !== MLFLOW_PREFIXES[0],
+            [part]: withoutPathParams(route.request, pathParams),
+          },
+          handler: async (request: FastifyRequest) => {
+            const input = {
+              ...((method === 'GET' ? request.query : request.body) as object),
+              ...(request.params as object),
+            };
+            return route.handler(input as Static<TObject>);
+          },
+        });
+      }
+    }
+  }
+}
+
+/** Path parameters come from the URL, so the body or query need not carry them. */
+function withoutPathParams(schema: TObject, pathParams: readonly string[]): TObject {
+  if (pathParams.length === 0 || schema.required === undefined) return schema;
+  return { ...schema, required: schema.required.filter((r) => !pathParams.includes(r)) };
+}

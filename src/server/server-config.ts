@@ -1,0 +1,122 @@
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Settings as given on the command line or in the environment (all optional, all text). */
+export interface ServerOptions {
+  readonly host?: string | undefined;
+  readonly port?: string | undefined;
+  readonly backendStoreUri?: string | undefined;
+  readonly artifactsDestination?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly bodyLimit?: string | undefined;
+  readonly logLevel?: string | undefined;
+  readonly accessLog?: boolean | undefined;
+}
+
+/** Validated settings, resolved once at start and passed down. */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  /** `sqlite:///…` or `postgresql://…`. */
+  readonly backendStoreUri: string;
+  /** Absolute directory where proxied artifacts are stored. */
+  readonly artifactsDirectory: string;
+  readonly dataDir: string;
+  /** Root of the artifact URIs new experiments get. */
+  readonly defaultArtifactRoot: string;
+  readonly bodyLimit: number;
+  readonly logLevel: string;
+  readonly accessLog: boolean;
+}
+
+/** A setting that cannot be used; its message is one line naming the setting. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Defaults, then checks. Relative paths are resolved against `cwd`. */
+export function resolveServerConfig(options: ServerOptions, cwd: string = process.cwd()): ServerConfig {
+  const dataDir = resolve(cwd, options.dataDir ?? 'slipway-data');
+  const host = options.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new ConfigError('--host must not be empty');
+  const port = parseInteger(options.port ?? '5000', '--port', 0, 65_535);
+  const backendStoreUri = options.backendStoreUri ?? sqliteUriFor(resolve(dataDir, 'slipway.db'));
+  checkBackendStoreUri(backendStoreUri);
+  const artifactsDirectory = artifactsDirectoryOf(options.artifactsDestination ?? resolve(dataDir, 'artifacts'), cwd);
+  const bodyLimit = parseInteger(options.bodyLimit ?? String(16 * 1024 * 1024), '--body-limit', 1024, 1024 ** 3);
+  const logLevel = options.logLevel ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'`);
+  }
+  return Object.freeze({
+    host,
+    port,
+    backendStoreUri,
+    artifactsDirectory,
+    dataDir,
+    defaultArtifactRoot: 'mlflow-artifacts:/',
+    bodyLimit,
+    logLevel,
+    accessLog: options.accessLog ?? false,
+  });
+}
+
+/** `sqlite:///` + path, as SQLAlchemy spells it (an absolute path gives four slashes). */
+export function sqliteUriFor(path: string): string {
+  return `sqlite:///${path}`;
+}
+
+function parseInteger(text: string, name: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text.trim())) throw new ConfigError(`${name} must be an integer; got '${text}'`);
+  const n = Number(text);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}; got ${n}`);
+  return n;
+}
+
+function checkBackendStoreUri(uri: string): void {
+  const scheme = uri.split(':', 1)[0]?.toLowerCase() ?? '';
+  if (scheme === 'sqlite') {
+    if (!uri.startsWith('sqlite:///') && uri !== 'sqlite://') {
+      throw new ConfigError(`--backend-store-uri '${uri}': a SQLite URI looks like sqlite:///relative.db or sqlite:////absolute/path.db`);
+    }
+    return;
+  }
+  if (scheme === 'postgresql' || scheme === 'postgres' || scheme.startsWith('postgresql+')) {
+    try {
+      new URL(uri.replace(/^postgresql\+[a-z0-9]+:/i, 'postgresql:'));
+    } catch {
+      throw new ConfigError(`--backend-store-uri: '${redactUri(uri)}' is not a valid PostgreSQL URI`);
+    }
+    return;
+  }
+  throw new ConfigError(
+    `--backend-store-uri '${redactUri(uri)}' has an unsupported scheme '${scheme}'; use sqlite:///… or postgresql://…`,
+  );
+}
+
+function artifactsDirectoryOf(destination: string, cwd: string): string {
+  if (destination.startsWith('file:')) {
+    try {
+      return fileURLToPath(destination);
+    } catch {
+      throw new ConfigError(`--artifacts-destination '${destination}' is not a valid file: URI`);
+    }
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(destination)?.[1];
+  if (scheme !== undefined) {
+    throw new ConfigError(
+      `--artifacts-destination '${destination}': the '${scheme}' scheme is not supported yet; use a local directory or a file: URI`,
+    );
+  }
+  return isAbsolute(destination) ? destination : resolve(cwd, destination);
+}
+
+/** A URI with its password replaced, for messages and logs. */
+export function redactUri(uri: string): string {
+  return uri.replace(/(\/\/[^:/@]+:)[^@]*@/, '$1***@');
+}

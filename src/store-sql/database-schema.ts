@@ -1,0 +1,131 @@
+import type { Generated } from 'kysely';
+
+/**
+ * The tables of the SQL store as Kysely sees them. Column names follow MLflow's SQL
+ * schema where one exists, so anyone who knows MLflow's database finds their way.
+ * Timestamps are milliseconds since the epoch; `is_nan` is 0/1 (NaN cannot be stored
+ * portably, so the value column holds 0 and the flag says NaN, as in MLflow).
+ * @module
+ */
+export interface Database {
+  experiments: ExperimentsTable;
+  experiment_tags: KeyValueTable & { experiment_id: number };
+  runs: RunsTable;
+  tags: KeyValueTable & { run_uuid: string };
+  params: KeyValueTable & { run_uuid: string };
+  metrics: MetricsTable;
+  latest_metrics: LatestMetricsTable;
+  datasets: DatasetsTable;
+  inputs: InputsTable;
+  input_tags: KeyValueTable & { input_uuid: string };
+  run_models: RunModelsTable;
+  logged_models: LoggedModelsTable;
+  logged_model_tags: KeyValueTable & { model_id: string };
+  logged_model_params: KeyValueTable & { model_id: string };
+  logged_model_metrics: LoggedModelMetricsTable;
+}
+
+export interface KeyValueTable {
+  key: string;
+  value: string;
+}
+
+export interface ExperimentsTable {
+  experiment_id: Generated<number>;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  creation_time: number;
+  last_update_time: number;
+}
+
+export interface RunsTable {
+  run_uuid: string;
+  name: string;
+  experiment_id: number;
+  user_id: string;
+  status: string;
+  start_time: number;
+  end_time: number | null;
+  /** Set when deleted; equal to the experiment's deletion time when that cascaded. */
+  deleted_time: number | null;
+  artifact_uri: string;
+  lifecycle_stage: string;
+}
+
+export interface MetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+  model_id: string | null;
+  dataset_name: string | null;
+  dataset_digest: string | null;
+}
+
+export interface LatestMetricsTable {
+  run_uuid: string;
+  key: string;
+  value: number;
+  timestamp: number;
+  step: number;
+  is_nan: number;
+}
+
+export interface DatasetsTable {
+  dataset_uuid: string;
+  experiment_id: number;
+  name: string;
+  digest: string;
+  source_type: string;
+  source: string;
+  schema: string | null;
+  profile: string | null;
+}
+
+export interface InputsTable {
+  input_uuid: string;
+  /** `DATASET` for dataset inputs. */
+  source_type: string;
+  source_id: string;
+  /** `RUN`. */
+  destination_type: string;
+  destination_id: string;
+}
+
+export interface RunModelsTable {
+  run_uuid: string;
+  model_id: string;
+  /** `input` or `output`. */
+  direction: string;
+  step: number;
+}
+
+export interface LoggedModelsTable {
+  model_id: string;
+  experiment_id: number;
+  name: string;
+  artifact_location: string;
+  creation_timestamp_ms: number;
+  last_updated_timestamp_ms: number;
+  status: string;
+  status_message: string | null;
+  model_type: string | null;
+  source_run_id: string | null;
+  lifecycle_stage: string;
+}
+
+export interface LoggedModelMetricsTable {
+  model_id: string;
+  key: string;
+  value: number;
+  is_nan: number;
+  timestamp: number;
+  step: number;
+  run_uuid: string;
+  /** '' when the metric was not logged against a dataset (keeps the primary key simple). */
+  dataset_name: string;
+  dataset_digest: string;
+}

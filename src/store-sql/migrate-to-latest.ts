@@ -1,0 +1,36 @@
+import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import { trackingMigration } from './migrations/0001-tracking.js';
+import type { SqlDatabase } from './sql-database.js';
+import type { SqlFlavor } from './sql-flavor.js';
+
+/** Table where applied migrations are recorded (name and time). */
+export const MIGRATION_TABLE = 'slipway_migrations';
+
+/** Every migration, keyed by a name that sorts in the order they must run. */
+export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
+  return {
+    '0001-tracking': trackingMigration(flavor),
+  };
+}
+
+/**
+ * Applies every pending migration, each in its own transaction, and records it.
+ * Throws with the failing migration's name when one fails; earlier ones stay applied.
+ */
+export async function migrateToLatest(database: SqlDatabase): Promise<MigrationResult[]> {
+  const migrator = new Migrator({
+    db: database.db,
+    provider: { getMigrations: () => Promise.resolve(allMigrations(database.flavor)) },
+    migrationTableName: MIGRATION_TABLE,
+    migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+    ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`database migration ${failed} failed: ${String(error instanceof Error ? error.message : error)}`, {
+      cause: error,
+    });
+  }
+  return results ?? [];
+}
