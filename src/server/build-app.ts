@@ -14,6 +14,22 @@ import { registerMlflowRoutes } from './mlflow/mlflow-route.js';
 import { runsRoutes } from './mlflow/runs-routes.js';
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
 
+/**
+ * What `GET /api/3.0/mlflow/server-info` reports, with MLflow's keys: a SQL store, no
+ * workspaces, no trace archival, and no multipart or presigned artifact transfers (the
+ * proxied artifact API streams whole files).
+ */
+const SERVER_INFO = Object.freeze({
+  store_type: 'SqlStore',
+  workspaces_enabled: false,
+  trace_archival_enabled: false,
+  multipart_uploads_enabled: false,
+  multipart_downloads_enabled: false,
+  presigned_upload_run_id_supported: false,
+  presigned_upload_model_id_supported: false,
+  features_enabled: { gateway: false },
+});
+
 export interface AppDependencies {
   readonly tracking: TrackingService;
   readonly artifacts: ArtifactStore;
@@ -51,6 +67,17 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
     }),
   );
   registerJsonBodyParser(app, options.bodyLimit);
+  // While shutting down, responses to in-flight requests close their connection, so a
+  // keep-alive client cannot hold the shutdown open until its idle timeout.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) reply.header('connection', 'close');
+    done(null, payload);
+  });
   // MLflow treats a missing body as an empty request message.
   app.addHook('preValidation', (request, _reply, done) => {
     if (request.method !== 'GET' && (request.body === undefined || request.body === null)) request.body = {};
@@ -75,6 +102,11 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));
   app.get('/version', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send(MLFLOW_COMPATIBLE_VERSION));
+  // The 3.x client probes server-info before artifact downloads (multipart capabilities) and
+  // for telemetry. It only caches a 200, so a 404 here means one more probe per download.
+  for (const prefix of ['/api/3.0/mlflow', '/ajax-api/3.0/mlflow']) {
+    app.get(`${prefix}/server-info`, { schema: { hide: true } }, () => SERVER_INFO);
+  }
   app.get('/api/slipway/v1/version', { schema: { hide: true } }, () => ({
     slipway: SLIPWAY_VERSION,
     mlflow_api: MLFLOW_COMPATIBLE_VERSION,

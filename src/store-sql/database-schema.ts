@@ -47,8 +47,10 @@ export interface RunsTable {
   status: string;
   start_time: number;
   end_time: number | null;
-  /** Set when deleted; equal to the experiment's deletion time when that cascaded. */
+  /** Set when deleted. */
   deleted_time: number | null;
+  /** 1 when the run was deleted by deleting its experiment (restoring that restores it). */
+  deleted_with_experiment: number;
   artifact_uri: string;
   lifecycle_stage: string;
 }

@@ -144,7 +144,7 @@ export async function renameExperiment(db: Db, experimentId: string, newName: st
   }
 }
 
-/** Soft-deletes an experiment and its active runs, stamping both with the same time. */
+/** Soft-deletes an experiment and its active runs, marking those runs as deleted with it. */
 export async function deleteExperiment(db: Db, experimentId: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const row = await experimentRow(trx, experimentId);
@@ -157,7 +157,7 @@ export async function deleteExperiment(db: Db, experimentId: string, now: number
       .execute();
     await trx
       .updateTable('runs')
-      .set({ lifecycle_stage: LifecycleStage.DELETED, deleted_time: now })
+      .set({ lifecycle_stage: LifecycleStage.DELETED, deleted_time: now, deleted_with_experiment: 1 })
       .where('experiment_id', '=', row.experiment_id)
       .where('lifecycle_stage', '=', LifecycleStage.ACTIVE)
       .execute();
@@ -178,9 +178,9 @@ export async function restoreExperiment(db: Db, experimentId: string, now: numbe
       .execute();
     await trx
       .updateTable('runs')
-      .set({ lifecycle_stage: LifecycleStage.ACTIVE, deleted_time: null })
+      .set({ lifecycle_stage: LifecycleStage.ACTIVE, deleted_time: null, deleted_with_experiment: 0 })
       .where('experiment_id', '=', row.experiment_id)
-      .where('deleted_time', '=', row.last_update_time)
+      .where('deleted_with_experiment', '=', 1)
       .execute();
   });
 }

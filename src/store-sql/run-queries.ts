@@ -24,6 +24,7 @@ export async function insertRun(db: Db, input: CreateRunInput): Promise<Run> {
         start_time: input.startTime,
         end_time: null,
         deleted_time: null,
+        deleted_with_experiment: 0,
         artifact_uri: childLocation(experiment.artifact_location, `${input.runId}/artifacts`),
         lifecycle_stage: LifecycleStage.ACTIVE,
       };
@@ -95,7 +96,7 @@ export async function setRunLifecycle(db: Db, runId: string, stage: LifecycleSta
     }
     await trx
       .updateTable('runs')
-      .set({ lifecycle_stage: stage, deleted_time: stage === LifecycleStage.DELETED ? now : null })
+      .set({ lifecycle_stage: stage, deleted_time: stage === LifecycleStage.DELETED ? now : null, deleted_with_experiment: 0 })
       .where('run_uuid', '=', runId)
       .execute();
   });

@@ -1,7 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type Driver,
+  type SqliteDialectConfig,
+} from 'kysely';
 import type { Database } from './database-schema.js';
 import type { SqlDatabase } from './sql-database.js';
 
@@ -25,7 +33,7 @@ export function openSqliteDatabase(config: SqliteDatabaseConfig): SqlDatabase {
   sqlite.pragma(`busy_timeout = ${config.busyTimeoutMs ?? 10_000}`);
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     db,
     flavor: 'sqlite',
@@ -35,4 +43,29 @@ export function openSqliteDatabase(config: SqliteDatabaseConfig): SqlDatabase {
       await db.destroy();
     },
   };
+}
+
+/**
+ * Transactions start with `BEGIN IMMEDIATE`, taking the write lock up front. A deferred
+ * transaction that reads and then writes can fail at once with SQLITE_BUSY when another
+ * process wrote in between (the busy timeout does not apply to that upgrade); an
+ * immediate one waits its turn under `busy_timeout` instead.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #settings: SqliteDialectConfig;
+
+  constructor(settings: SqliteDialectConfig) {
+    super(settings);
+    this.#settings = settings;
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#settings);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }

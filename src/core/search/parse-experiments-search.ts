@@ -1,3 +1,15 @@
+/**
+ * The `search_experiments` grammar (MLflow's `SearchExperimentsUtils`):
+ *
+ * - only the prefixes `attribute`, `tag` and `tags`, never backticked; no prefix means an
+ *   attribute;
+ * - attributes `name` (quoted string, `= != LIKE ILIKE`) and `creation_time`,
+ *   `last_update_time` (numbers, `= != > >= < <=`);
+ * - tags: quoted strings with `= != LIKE ILIKE`, and `IS NULL` / `IS NOT NULL`;
+ * - `order_by` keys: `name`, `experiment_id`, `creation_time`, `last_update_time`.
+ * @module
+ */
+
 import type { EntityType, Filter, OrderByTerm } from './search-ast.js';
 import {
   MLFLOW_FILTER_MESSAGES,
@@ -11,18 +23,6 @@ import {
 import { parseSearchFilter } from './parse-search-filter.js';
 import { parseSearchOrderBy } from './parse-search-order-by.js';
 import { pythonRepr } from './python-repr.js';
-
-/**
- * The `search_experiments` grammar (MLflow's `SearchExperimentsUtils`):
- *
- * - only the prefixes `attribute`, `tag` and `tags`, never backticked; no prefix means an
- *   attribute;
- * - attributes `name` (quoted string, `= != LIKE ILIKE`) and `creation_time`,
- *   `last_update_time` (numbers, `= != > >= < <=`);
- * - tags: quoted strings with `= != LIKE ILIKE`, and `IS NULL` / `IS NOT NULL`;
- * - `order_by` keys: `name`, `experiment_id`, `creation_time`, `last_update_time`.
- * @module
- */
 
 const EXPERIMENT_PREFIXES: ReadonlyMap<string, EntityType> = new Map<string, EntityType>([
   ['attribute', 'attribute'],

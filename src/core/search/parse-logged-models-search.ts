@@ -1,14 +1,3 @@
-import { SlipwayError } from '../errors/slipway-error.js';
-import type { Comparator, EntityType, Filter, OrderByTerm } from './search-ast.js';
-import {
-  MLFLOW_FILTER_MESSAGES,
-  STRING_LIST_COMPARATORS,
-  type SearchAttributeRule,
-  type SearchFilterDialect,
-} from './search-dialect.js';
-import { parseSearchFilter } from './parse-search-filter.js';
-import { pythonRepr } from './python-repr.js';
-
 /**
  * The `search_logged_models` grammar (MLflow 3's separate parser,
  * `mlflow/utils/search_logged_model_utils.py`, and the SQL store that applies it):
@@ -24,6 +13,17 @@ import { pythonRepr } from './python-repr.js';
  *   an attribute, or `metrics.<key>` optionally tied to a dataset.
  * @module
  */
+
+import { SlipwayError } from '../errors/slipway-error.js';
+import type { Comparator, EntityType, Filter, OrderByTerm } from './search-ast.js';
+import {
+  MLFLOW_FILTER_MESSAGES,
+  STRING_LIST_COMPARATORS,
+  type SearchAttributeRule,
+  type SearchFilterDialect,
+} from './search-dialect.js';
+import { parseSearchFilter } from './parse-search-filter.js';
+import { pythonRepr } from './python-repr.js';
 
 const LOGGED_MODEL_NUMERIC_COMPARATORS: readonly Comparator[] = ['<', '<=', '>', '>=', '=', '!='];
 
@@ -73,6 +73,7 @@ export const LOGGED_MODELS_FILTER_DIALECT: SearchFilterDialect = {
   metric: { valueKind: 'number', comparators: LOGGED_MODEL_NUMERIC_COMPARATORS },
   param: { valueKind: 'string', comparators: STRING_LIST_COMPARATORS },
   tag: { valueKind: 'string', comparators: STRING_LIST_COMPARATORS },
+  comparatorBeforeValue: true,
   messages: {
     ...MLFLOW_FILTER_MESSAGES,
     invalidClause: (filter) =>

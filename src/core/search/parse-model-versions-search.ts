@@ -1,17 +1,3 @@
-import type { Comparator, EntityType, Filter, OrderByTerm } from './search-ast.js';
-import {
-  MLFLOW_ORDER_BY_MESSAGES,
-  NUMERIC_COMPARATORS,
-  STRING_COMPARATORS,
-  type SearchFilterDialect,
-  type SearchOrderByDialect,
-} from './search-dialect.js';
-import { invalidAttributeOrTagEntityType } from './parse-experiments-search.js';
-import { invalidRegistryComparator, REGISTERED_MODELS_FILTER_DIALECT } from './parse-registered-models-search.js';
-import { parseSearchFilter } from './parse-search-filter.js';
-import { parseSearchOrderBy } from './parse-search-order-by.js';
-import { pythonRepr } from './python-repr.js';
-
 /**
  * The `search_model_versions` grammar (MLflow's `SearchModelVersionUtils` and the SQL
  * registry store):
@@ -27,6 +13,20 @@ import { pythonRepr } from './python-repr.js';
  * to its columns.
  * @module
  */
+
+import type { Comparator, EntityType, Filter, OrderByTerm } from './search-ast.js';
+import {
+  MLFLOW_ORDER_BY_MESSAGES,
+  NUMERIC_COMPARATORS,
+  STRING_COMPARATORS,
+  type SearchFilterDialect,
+  type SearchOrderByDialect,
+} from './search-dialect.js';
+import { invalidAttributeOrTagEntityType } from './parse-experiments-search.js';
+import { invalidRegistryComparator, REGISTERED_MODELS_FILTER_DIALECT } from './parse-registered-models-search.js';
+import { parseSearchFilter } from './parse-search-filter.js';
+import { parseSearchOrderBy } from './parse-search-order-by.js';
+import { pythonRepr } from './python-repr.js';
 
 const RUN_ID_COMPARATORS: readonly Comparator[] = [...STRING_COMPARATORS, 'IN'];
 

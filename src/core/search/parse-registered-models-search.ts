@@ -1,17 +1,3 @@
-import { SlipwayError } from '../errors/slipway-error.js';
-import type { EntityType, Filter, OrderByTerm } from './search-ast.js';
-import {
-  MLFLOW_FILTER_MESSAGES,
-  MLFLOW_ORDER_BY_MESSAGES,
-  STRING_COMPARATORS,
-  type SearchFilterDialect,
-  type SearchOrderByDialect,
-} from './search-dialect.js';
-import { invalidAttributeOrTagEntityType } from './parse-experiments-search.js';
-import { parseSearchFilter } from './parse-search-filter.js';
-import { parseSearchOrderBy } from './parse-search-order-by.js';
-import { pythonRepr } from './python-repr.js';
-
 /**
  * The `search_registered_models` grammar (MLflow's `SearchModelUtils` and the SQL
  * registry store):
@@ -25,6 +11,20 @@ import { pythonRepr } from './python-repr.js';
  *   `timestamp` (meaning `last_updated_timestamp`).
  * @module
  */
+
+import { SlipwayError } from '../errors/slipway-error.js';
+import type { EntityType, Filter, OrderByTerm } from './search-ast.js';
+import {
+  MLFLOW_FILTER_MESSAGES,
+  MLFLOW_ORDER_BY_MESSAGES,
+  STRING_COMPARATORS,
+  type SearchFilterDialect,
+  type SearchOrderByDialect,
+} from './search-dialect.js';
+import { invalidAttributeOrTagEntityType } from './parse-experiments-search.js';
+import { parseSearchFilter } from './parse-search-filter.js';
+import { parseSearchOrderBy } from './parse-search-order-by.js';
+import { pythonRepr } from './python-repr.js';
 
 const REGISTRY_PREFIXES: ReadonlyMap<string, EntityType> = new Map<string, EntityType>([
   ['attribute', 'attribute'],

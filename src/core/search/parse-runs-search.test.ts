@@ -155,8 +155,8 @@ describe('parseRunsFilter: rejections', () => {
 
   it.each([
     // Grammar: OR, parentheses, junk, dangling or doubled AND.
-    ["metrics.A > 0.1 OR params.B = 'LR'", "Invalid clause(s) in filter string: 'OR params.B = 'LR''"],
-    ["metrics.A > 0.1 NAND params.B = 'LR'", "Invalid clause(s) in filter string: 'NAND params.B = 'LR''"],
+    ["metrics.A > 0.1 OR params.B = 'LR'", "Invalid clause(s) in filter string: 'metrics.A > 0.1 OR params.B = 'LR''"],
+    ["metrics.A > 0.1 NAND params.B = 'LR'", "Invalid clause(s) in filter string: 'metrics.A > 0.1 NAND params.B = 'LR''"],
     ["metrics.A > 0.1 AND (params.B = 'LR')", "Invalid clause(s) in filter string: '(params.B = 'LR')'"],
     ["(metrics.A > 0.1) AND params.B = 'LR'", "Invalid clause(s) in filter string: '(metrics.A > 0.1)'"],
     ['`metrics.A > 0.1', "Invalid clause(s) in filter string: '`metrics.A > 0.1'"],
@@ -176,7 +176,7 @@ describe('parseRunsFilter: rejections', () => {
     ["tags.acc = = 'LR'", "Invalid clause(s) in filter string: 'tags.acc = = 'LR''"],
     ["run_id IN 'a'", "Invalid clause(s) in filter string: 'run_id IN 'a''"],
     ["run_id IN ('a'", "Invalid clause(s) in filter string: 'run_id IN ('a''"],
-    ["metrics.a > 1 AND metrics.b > 2 metrics.c > 3", "Invalid clause(s) in filter string: 'metrics.c > 3'"],
+    ["metrics.a > 1 AND metrics.b > 2 metrics.c > 3", "Invalid clause(s) in filter string: 'metrics.b > 2 metrics.c > 3'"],
     ['metrics. > 1', "Invalid clause(s) in filter string: 'metrics. > 1'"],
     ['metrics .a > 1', "Invalid clause(s) in filter string: 'metrics .a > 1'"],
     ['metrics.a > - 1', "Invalid clause(s) in filter string: 'metrics.a > - 1'"],
@@ -259,7 +259,7 @@ describe('parseRunsFilter: rejections', () => {
 
   it('reports grammar errors before identifier errors, as MLflow does', () => {
     expect(rejection(() => parseRunsFilter("foo = 'x' OR bar = 'y'"))).toBe(
-      "Invalid clause(s) in filter string: 'OR bar = 'y''",
+      "Invalid clause(s) in filter string: 'foo = 'x' OR bar = 'y''",
     );
   });
 });

@@ -1,3 +1,18 @@
+/**
+ * The `search_runs` grammar (MLflow's `SearchUtils`):
+ *
+ * - types `metric(s)`, `param(s)`/`parameter(s)`, `tag(s)`, `attribute(s)`/`attr`/`run`,
+ *   `dataset(s)`, each also accepted in backticks;
+ * - metrics: numeric literals with `= != > >= < <=`;
+ * - params and tags: quoted strings with `= != LIKE ILIKE`, and `IS NULL` / `IS NOT NULL`;
+ * - attributes `run_id`, `run_name`, `status`, `user_id`, `artifact_uri` (strings,
+ *   `= != LIKE ILIKE`; `run_id` also `IN` / `NOT IN` a list) and `start_time`, `end_time`
+ *   (numbers). `created` / `Created` mean `start_time`; `run name` / `Run name` /
+ *   `Run Name` mean `run_name`. `lifecycle_stage` is not searchable (that is `run_view_type`);
+ * - `datasets.name`, `datasets.digest`, `datasets.context`: strings, lists allowed.
+ * @module
+ */
+
 import type { EntityType, Filter, OrderByTerm } from './search-ast.js';
 import {
   MLFLOW_FILTER_MESSAGES,
@@ -13,21 +28,6 @@ import {
 import { parseSearchFilter } from './parse-search-filter.js';
 import { parseSearchOrderBy } from './parse-search-order-by.js';
 import { pythonRepr } from './python-repr.js';
-
-/**
- * The `search_runs` grammar (MLflow's `SearchUtils`):
- *
- * - types `metric(s)`, `param(s)`/`parameter(s)`, `tag(s)`, `attribute(s)`/`attr`/`run`,
- *   `dataset(s)`, each also accepted in backticks;
- * - metrics: numeric literals with `= != > >= < <=`;
- * - params and tags: quoted strings with `= != LIKE ILIKE`, and `IS NULL` / `IS NOT NULL`;
- * - attributes `run_id`, `run_name`, `status`, `user_id`, `artifact_uri` (strings,
- *   `= != LIKE ILIKE`; `run_id` also `IN` / `NOT IN` a list) and `start_time`, `end_time`
- *   (numbers). `created` / `Created` mean `start_time`; `run name` / `Run name` /
- *   `Run Name` mean `run_name`. `lifecycle_stage` is not searchable (that is `run_view_type`);
- * - `datasets.name`, `datasets.digest`, `datasets.context`: strings, lists allowed.
- * @module
- */
 
 const string = (key: string): SearchAttributeRule => ({ key, valueKind: 'string', comparators: STRING_COMPARATORS });
 const numeric = (key: string): SearchAttributeRule => ({

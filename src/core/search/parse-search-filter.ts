@@ -1,9 +1,3 @@
-import { SlipwayError } from '../errors/slipway-error.js';
-import { COMPARATORS, type Comparator, type Comparison, type Filter, type FilterValue } from './search-ast.js';
-import type { SearchField, SearchFieldRule, SearchFilterDialect } from './search-dialect.js';
-import { readSearchIdentifier, resolveSearchIdentifier, type SearchIdentifier } from './parse-search-identifier.js';
-import { tokenizeSearch, type SearchToken } from './tokenize-search.js';
-
 /**
  * The recursive-descent parser for MLflow's search filter strings, shared by every search.
  * MLflow itself leans on the Python library `sqlparse`; no JavaScript library speaks this
@@ -19,9 +13,16 @@ import { tokenizeSearch, type SearchToken } from './tokenize-search.js';
  *
  * Like MLflow, the parser first checks the shape of every clause (any stray token, an OR,
  * a parenthesised group or a dangling AND is an "invalid clause"), then interprets each
- * comparison against the dialect: identifier, then value type, then comparator.
+ * comparison against the dialect: identifier, then value type, then comparator (or
+ * comparator before value, for dialects that say so).
  * @module
  */
+
+import { SlipwayError } from '../errors/slipway-error.js';
+import { COMPARATORS, type Comparator, type Comparison, type Filter, type FilterValue } from './search-ast.js';
+import type { SearchField, SearchFieldRule, SearchFilterDialect } from './search-dialect.js';
+import { readSearchIdentifier, resolveSearchIdentifier, type SearchIdentifier } from './parse-search-identifier.js';
+import { tokenizeSearch, type SearchToken } from './tokenize-search.js';
 
 /** A clause whose shape is right, not yet checked against the dialect. */
 interface RawComparison {
@@ -118,7 +119,7 @@ function readClauses(source: string, tokens: readonly SearchToken[]): RawCompari
     i = value.next;
     const after = tokens[i];
     if (after === undefined) return clauses;
-    if (!isWord(after, 'AND')) syntaxError(i);
+    if (!isWord(after, 'AND')) syntaxError(start);
     i += 1;
   }
 }
@@ -297,11 +298,15 @@ function interpret(raw: RawComparison, dialect: SearchFilterDialect): Comparison
     return { type, key: canonicalKey, comparator, value: { kind: 'none' } };
   }
 
+  const checkComparator = (): Comparator => {
+    if (!isComparator(comparator) || !rule.comparators.includes(comparator)) {
+      throw SlipwayError.invalidParameter(messages.invalidComparator(comparator, field));
+    }
+    return comparator;
+  };
+  if (dialect.comparatorBeforeValue === true) checkComparator();
   const value = interpretValue(raw, field, dialect);
-  if (!isComparator(comparator) || !rule.comparators.includes(comparator)) {
-    throw SlipwayError.invalidParameter(messages.invalidComparator(comparator, field));
-  }
-  return { type, key: canonicalKey, comparator, value };
+  return { type, key: canonicalKey, comparator: checkComparator(), value };
 }
 
 function interpretValue(raw: RawComparison, field: SearchField, dialect: SearchFilterDialect): FilterValue {

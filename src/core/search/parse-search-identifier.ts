@@ -1,8 +1,3 @@
-import { SlipwayError } from '../errors/slipway-error.js';
-import type { EntityType } from './search-ast.js';
-import type { SearchIdentifierDialect } from './search-dialect.js';
-import type { SearchToken } from './tokenize-search.js';
-
 /**
  * Identifiers of MLflow's search grammar: `<type>.<key>`, or a bare attribute key.
  *
@@ -14,6 +9,11 @@ import type { SearchToken } from './tokenize-search.js';
  * `mlflow.runName`.
  * @module
  */
+
+import { SlipwayError } from '../errors/slipway-error.js';
+import type { EntityType } from './search-ast.js';
+import type { SearchIdentifierDialect } from './search-dialect.js';
+import type { SearchToken } from './tokenize-search.js';
 
 /** An identifier as written, before its prefix and key are interpreted. */
 export interface SearchIdentifier {

@@ -1,9 +1,3 @@
-import { SlipwayError } from '../errors/slipway-error.js';
-import type { OrderByTerm } from './search-ast.js';
-import type { SearchOrderByDialect } from './search-dialect.js';
-import { readSearchIdentifier, resolveSearchIdentifier } from './parse-search-identifier.js';
-import { tokenizeSearch } from './tokenize-search.js';
-
 /**
  * Parser for MLflow's string `order_by` clauses (runs, experiments, registered models,
  * model versions), shared by every search that takes them. Hand-written, like the filter
@@ -18,6 +12,12 @@ import { tokenizeSearch } from './tokenize-search.js';
  * around keys with special characters).
  * @module
  */
+
+import { SlipwayError } from '../errors/slipway-error.js';
+import type { OrderByTerm } from './search-ast.js';
+import type { SearchOrderByDialect } from './search-dialect.js';
+import { readSearchIdentifier, resolveSearchIdentifier } from './parse-search-identifier.js';
+import { tokenizeSearch } from './tokenize-search.js';
 
 /**
  * Parses each clause of `orderBy` under `dialect`; ascending unless `DESC`.

@@ -1,6 +1,3 @@
-import type { Comparator, EntityType } from './search-ast.js';
-import { pythonRepr } from './python-repr.js';
-
 /**
  * A search "dialect": what one MLflow search (runs, experiments, logged models, registered
  * models, model versions) accepts on top of the shared grammar. The shared parser
@@ -11,6 +8,9 @@ import { pythonRepr } from './python-repr.js';
  * dialect overrides the ones its MLflow counterpart words differently.
  * @module
  */
+
+import type { Comparator, EntityType } from './search-ast.js';
+import { pythonRepr } from './python-repr.js';
 
 /** What kind of literal a field compares against. */
 export type SearchValueKind = 'number' | 'string';
@@ -82,6 +82,11 @@ export interface SearchFilterDialect extends SearchIdentifierDialect {
   readonly metric?: SearchFieldRule;
   readonly param?: SearchFieldRule;
   readonly tag?: SearchFieldRule;
+  /**
+   * Check the comparator before the value. MLflow's run-style parsers check the value
+   * first (the comparator only in the store); the logged-model parser the other way round.
+   */
+  readonly comparatorBeforeValue?: boolean;
   readonly messages: SearchFilterMessages;
 }
 

@@ -1,32 +1,36 @@
 import type { FastifyInstance } from 'fastify';
+import secureJson from 'secure-json-parse';
 import { SlipwayError } from '../../core/errors/slipway-error.js';
 
 /**
  * JSON bodies as MLflow's server reads them: an empty body is `{}`, and a body that is a
- * JSON string holding JSON (old clients double-encode) is decoded twice. Prototype
- * poisoning keys are refused, as with Fastify's own parser.
+ * JSON string holding JSON (old clients double-encode) is decoded twice. `__proto__` and
+ * `constructor.prototype` keys are refused (prototype poisoning). Other content types are
+ * not parsed at all (415), except where a scope registers its own parser (artifact uploads).
  */
 export function registerJsonBodyParser(app: FastifyInstance, bodyLimit: number): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (request, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') {
-      done(null, {});
-      return;
+  // Only JSON is a request message; anything else is refused with 415 before a handler runs.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(typeof body === 'string' ? body : body.toString('utf8')));
+    } catch (e) {
+      done(e as Error, undefined);
     }
-    parse(request, text, (err: Error | null, value: unknown) => {
-      if (err !== null) {
-        done(SlipwayError.badRequest(`Malformed JSON in request body: ${err.message}`), undefined);
-        return;
-      }
-      if (typeof value === 'string') {
-        parse(request, value, (err2: Error | null, inner: unknown) => {
-          done(err2 === null ? null : SlipwayError.badRequest('Malformed JSON in request body.'), err2 === null ? inner : undefined);
-        });
-        return;
-      }
-      done(null, value);
-    });
   });
+}
+
+/** Parses one request body; throws BAD_REQUEST naming the problem. */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === '') return {};
+  const value = parseStrict(text);
+  return typeof value === 'string' && /^\s*[[{]/.test(value) ? parseStrict(value) : value;
+}
+
+function parseStrict(text: string): unknown {
+  try {
+    return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch (e) {
+    throw SlipwayError.badRequest(`Malformed JSON in request body: ${e instanceof Error ? e.message : String(e)}`);
+  }
 }

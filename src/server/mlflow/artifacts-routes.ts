@@ -20,7 +20,7 @@ const ARTIFACTS_PREFIX = '/api/2.0/mlflow-artifacts';
  */
 export function registerArtifactRoutes(app: FastifyInstance, artifacts: ArtifactStore, tracking: TrackingService): void {
   void app.register((scope, _opts, done) => {
-    // Uploads carry any content type; hand the raw stream to the handler unread.
+    // Artifact requests carry any content type (or none); uploads get the raw stream unread.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', (_request, payload, next) => next(null, payload));
 
@@ -30,28 +30,27 @@ export function registerArtifactRoutes(app: FastifyInstance, artifacts: Artifact
       await artifacts.put(path, request.raw);
       return {};
     });
+    scope.get(`${ARTIFACTS_PREFIX}/artifacts`, { schema: { hide: true } }, async (request) => {
+      const path = (request.query as { path?: string }).path ?? '';
+      return listing(await artifacts.list(path));
+    });
+    scope.get(`${ARTIFACTS_PREFIX}/artifacts/*`, { schema: { hide: true } }, async (request, reply) => {
+      const path = wildcard(request);
+      if (path === '') return listing(await artifacts.list((request.query as { path?: string }).path ?? ''));
+      return sendFile(reply, artifacts, path);
+    });
+    scope.delete(`${ARTIFACTS_PREFIX}/artifacts/*`, { schema: { hide: true } }, async (request) => {
+      await artifacts.delete(wildcard(request));
+      return {};
+    });
+    for (const op of ['create', 'complete', 'abort']) {
+      scope.post(`${ARTIFACTS_PREFIX}/mpu/${op}/*`, { schema: { hide: true } }, () => {
+        // The client matches this message and falls back to a single streamed PUT.
+        throw new SlipwayError(ErrorCode.NOT_IMPLEMENTED, 'Multipart upload is not supported for the current artifact repository');
+      });
+    }
     done();
   });
-
-  app.get(`${ARTIFACTS_PREFIX}/artifacts`, { schema: { hide: true } }, async (request) => {
-    const path = (request.query as { path?: string }).path ?? '';
-    return listing(await artifacts.list(path), path);
-  });
-  app.get(`${ARTIFACTS_PREFIX}/artifacts/*`, { schema: { hide: true } }, async (request, reply) => {
-    const path = wildcard(request);
-    if (path === '') return listing(await artifacts.list((request.query as { path?: string }).path ?? ''), '');
-    return sendFile(reply, artifacts, path);
-  });
-  app.delete(`${ARTIFACTS_PREFIX}/artifacts/*`, { schema: { hide: true } }, async (request) => {
-    await artifacts.delete(wildcard(request));
-    return {};
-  });
-  for (const op of ['create', 'complete', 'abort']) {
-    app.post(`${ARTIFACTS_PREFIX}/mpu/${op}/*`, { schema: { hide: true } }, () => {
-      // The client matches this message and falls back to a single streamed PUT.
-      throw new SlipwayError(ErrorCode.NOT_IMPLEMENTED, 'Multipart upload is not supported for the current artifact repository');
-    });
-  }
 
   for (const prefix of MLFLOW_PREFIXES) {
     app.get(`${prefix}/artifacts/list`, { schema: { hide: true } }, async (request) => {
@@ -100,7 +99,7 @@ function wildcard(request: FastifyRequest): string {
 }
 
 /** MLflow's listing shape: entries named by basename, `is_dir` always present. */
-function listing(files: readonly FileInfo[], _dir: string): { files?: object[] } {
+function listing(files: readonly FileInfo[]): { files?: object[] } {
   if (files.length === 0) return {};
   return { files: files.map((f) => wireFileInfo(f, posix.basename(f.path))) };
 }

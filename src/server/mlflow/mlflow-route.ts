@@ -47,7 +47,7 @@ export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: 
               ...((method === 'GET' ? request.query : request.body) as object),
               ...(request.params as object),
             };
-            return route.handler(input as Static<TObject>);
+            return route.handler(input);
           },
         });
       }
