@@ -57,7 +57,9 @@ export async function searchRuns(db: Db, flavor: SqlFlavor, query: SearchRunsQue
         orderParts.push(sql`${alias}.value ${direction(term)}`);
       } else {
         joins.push(sql`LEFT JOIN latest_metrics ${alias} ON ${alias}.run_uuid = r.run_uuid AND ${alias}.key = ${term.key}`);
-        orderParts.push(sql`CASE WHEN ${alias}.value IS NULL OR ${alias}.is_nan = 1 THEN 1 ELSE 0 END`);
+        // As MLflow: values, then NaN, then runs without the metric, in either direction (and
+        // the same on SQLite, where NULL sorts first, and PostgreSQL, where it sorts last).
+        orderParts.push(sql`CASE WHEN ${alias}.value IS NULL THEN 2 WHEN ${alias}.is_nan = 1 THEN 1 ELSE 0 END`);
         orderParts.push(sql`${alias}.value ${direction(term)}`);
       }
     } else if (term.type === 'param' || term.type === 'tag') {

@@ -6,7 +6,8 @@ export const LIMITS = {
   keyLength: 250,
   paramValueLength: 6_000,
   runTagValueLength: 8_000,
-  experimentTagValueLength: 5_000,
+  /** MLflow 3.17's MAX_EXPERIMENT_TAG_VAL_LENGTH (an error beyond it, no truncation). */
+  experimentTagValueLength: 20_000,
   experimentNameLength: 500,
   batchMetrics: 1_000,
   batchParams: 100,

@@ -14,6 +14,7 @@ import { newLoggedModelId, newRunId, randomName } from './ids.js';
 import { LIMITS } from './limits.js';
 import { decodePageToken, nextPageToken } from './page-token.js';
 import {
+  normalizeParam,
   normalizeRunTag,
   pageSize,
   validateBatch,
@@ -23,7 +24,6 @@ import {
   validateKey,
   validateLength,
   validateMetric,
-  validateParam,
 } from './validation.js';
 
 /** A page of results with the token for the next one (absent on the last page). */
@@ -199,8 +199,8 @@ export class TrackingService {
   }
 
   logParam(runId: string, param: Tag): Promise<void> {
-    validateParam(param, 'param');
-    return this.#store.logBatch({ runId, metrics: [], params: [param], tags: [] });
+    const normalized = normalizeParam(param, 'param');
+    return this.#store.logBatch({ runId, metrics: [], params: [normalized], tags: [] });
   }
 
   setTag(runId: string, tag: Tag): Promise<void> {
@@ -215,8 +215,9 @@ export class TrackingService {
   /** All or nothing: one invalid entry rejects the whole batch before anything is written. */
   logBatch(runId: string, metrics: readonly Metric[], params: readonly Tag[], tags: readonly Tag[]): Promise<void> {
     validateBatch(metrics, params, tags);
+    const normalizedParams = params.map((p, i) => normalizeParam(p, `params[${i}]`));
     const normalizedTags = tags.map((t, i) => normalizeRunTag(t, `tags[${i}]`));
-    return this.#store.logBatch({ runId, metrics, params, tags: normalizedTags });
+    return this.#store.logBatch({ runId, metrics, params: normalizedParams, tags: normalizedTags });
   }
 
   logInputs(runId: string, datasets: readonly DatasetInput[], models: readonly ModelInput[]): Promise<void> {
@@ -290,10 +291,8 @@ export class TrackingService {
     params?: readonly Tag[] | undefined;
     tags?: readonly Tag[] | undefined;
   }): Promise<LoggedModel> {
-    const params = request.params ?? [];
-    const tags = request.tags ?? [];
-    params.forEach((p, i) => validateParam(p, `params[${i}]`));
-    tags.forEach((t, i) => normalizeRunTag(t, `tags[${i}]`));
+    const params = (request.params ?? []).map((p, i) => normalizeParam(p, `params[${i}]`));
+    const tags = (request.tags ?? []).map((t, i) => normalizeRunTag(t, `tags[${i}]`));
     return this.#store.createLoggedModel({
       modelId: newLoggedModelId(),
       experimentId: request.experimentId,
@@ -332,8 +331,10 @@ export class TrackingService {
   }
 
   logLoggedModelParams(modelId: string, params: readonly Tag[]): Promise<void> {
-    params.forEach((p, i) => validateParam(p, `params[${i}]`));
-    return this.#store.logLoggedModelParams(modelId, params);
+    return this.#store.logLoggedModelParams(
+      modelId,
+      params.map((p, i) => normalizeParam(p, `params[${i}]`)),
+    );
   }
 
   async searchLoggedModels(request: {

@@ -61,15 +61,26 @@ export function validateMetric(m: Metric, field: string): void {
   }
 }
 
-export function validateParam(p: Tag, field: string): void {
+/**
+ * Params: the key is checked; a value over 6,000 characters is truncated, as MLflow 3.x's
+ * server does by default (`MLFLOW_TRUNCATE_LONG_VALUES`; `_validate_param` truncates).
+ */
+export function normalizeParam(p: Tag, field: string): Tag {
   validateKey('param', p.key, `${field}.key`);
-  validateLength(p.value, LIMITS.paramValueLength, `${field}.value`);
+  return truncated(p, LIMITS.paramValueLength);
 }
 
 /** Run tags: the key is checked; a value over 8,000 characters is truncated, as MLflow does by default. */
 export function normalizeRunTag(t: Tag, field: string): Tag {
   validateKey('tag', t.key, `${field}.key`);
-  return t.value.length > LIMITS.runTagValueLength ? { key: t.key, value: t.value.slice(0, LIMITS.runTagValueLength) } : t;
+  return truncated(t, LIMITS.runTagValueLength);
+}
+
+/** The tag with its value cut to `limit` characters (code points, as Python counts them). */
+function truncated(t: Tag, limit: number): Tag {
+  if (t.value.length <= limit) return t;
+  const chars = Array.from(t.value);
+  return chars.length <= limit ? t : { key: t.key, value: chars.slice(0, limit).join('') };
 }
 
 export function validateExperimentTag(t: Tag, field: string): void {
@@ -101,7 +112,7 @@ export function validateBatch(metrics: readonly Metric[], params: readonly Tag[]
     );
   }
   metrics.forEach((m, i) => validateMetric(m, `metrics[${i}]`));
-  params.forEach((p, i) => validateParam(p, `params[${i}]`));
+  params.forEach((p, i) => normalizeParam(p, `params[${i}]`));
   const seen = new Map<string, number>();
   params.forEach((p, i) => {
     const first = seen.get(p.key);
