@@ -5,24 +5,26 @@ import type { Tag } from '../core/entities/tag.js';
 import { SlipwayError } from '../core/errors/slipway-error.js';
 import type { LogBatchInput } from '../core/ports/tracking-store.js';
 import type { Database, LatestMetricsTable, MetricsTable } from './database-schema.js';
+import { insertMetricRows } from './insert-metric-rows.js';
 import { storedMetricValue } from './row-mappers.js';
 import { activeRunRow } from './run-queries.js';
+import type { SqlFlavor } from './sql-flavor.js';
 
 type Db = Kysely<Database>;
 
-/** Rows per multi-row INSERT; 9 columns × 500 stays under every driver's parameter limit. */
+/** Rows per multi-row upsert of latest values; 6 columns × 500 stays under every driver's parameter limit. */
 const INSERT_CHUNK = 500;
 
 /**
  * Writes a batch in one transaction. Rows are written in key order so that concurrent
  * batches on PostgreSQL take row locks in the same order and cannot deadlock.
  */
-export async function logBatch(db: Db, input: LogBatchInput): Promise<void> {
+export async function logBatch(db: Db, flavor: SqlFlavor, input: LogBatchInput): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await activeRunRow(trx, input.runId);
     if (input.params.length > 0) await logParams(trx, input.runId, input.params);
     if (input.tags.length > 0) await logTags(trx, input.runId, input.tags);
-    if (input.metrics.length > 0) await logMetrics(trx, input.runId, input.metrics);
+    if (input.metrics.length > 0) await logMetrics(trx, flavor, input.runId, input.metrics);
   });
 }
 
@@ -71,7 +73,7 @@ async function logTags(db: Db, runId: string, tags: readonly Tag[]): Promise<voi
   }
 }
 
-async function logMetrics(db: Db, runId: string, metrics: readonly Metric[]): Promise<void> {
+async function logMetrics(db: Db, flavor: SqlFlavor, runId: string, metrics: readonly Metric[]): Promise<void> {
   const rows: MetricsTable[] = metrics.map((m) => ({
     run_uuid: runId,
     key: m.key,
@@ -83,13 +85,7 @@ async function logMetrics(db: Db, runId: string, metrics: readonly Metric[]): Pr
     dataset_digest: m.datasetDigest ?? null,
   }));
   rows.sort((a, b) => compareStrings(a.key, b.key) || a.step - b.step || a.timestamp - b.timestamp || a.value - b.value);
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    await db
-      .insertInto('metrics')
-      .values(rows.slice(i, i + INSERT_CHUNK))
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  await insertMetricRows(db, flavor, rows);
   await upsertLatest(db, latestPerKey(rows));
   const withModel = rows.filter((r) => r.model_id !== null);
   if (withModel.length > 0) await logModelMetrics(db, withModel);

@@ -36,8 +36,13 @@ export async function insertRun(db: Db, input: CreateRunInput): Promise<Run> {
           .values(tags.map((t) => ({ run_uuid: input.runId, key: t.key, value: t.value })))
           .execute();
       }
-      const [run] = await hydrateRuns(trx, [row]);
-      return run!;
+      // A new run has only its tags; no need to read back what was just written.
+      return {
+        info: toRunInfo(row),
+        data: { metrics: [], params: [], tags: [...tags].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) },
+        inputs: { datasetInputs: [], modelInputs: [] },
+        outputs: { modelOutputs: [] },
+      };
     });
   } catch (e) {
     throw translateUniqueViolation(e, `Run with id=${input.runId} already exists.`);

@@ -12,6 +12,7 @@ import {
 } from 'kysely';
 import type { Database } from './database-schema.js';
 import type { SqlDatabase } from './sql-database.js';
+import { withStatementCache } from './statement-cache.js';
 
 export interface SqliteDatabaseConfig {
   /** File path, or `:memory:`. Parent directories are created. */
@@ -33,7 +34,7 @@ export function openSqliteDatabase(config: SqliteDatabaseConfig): SqlDatabase {
   sqlite.pragma(`busy_timeout = ${config.busyTimeoutMs ?? 10_000}`);
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     flavor: 'sqlite',

@@ -185,7 +185,7 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
         expect(run.info.startTime).toBe(42);
         expect(run.info.endTime).toBeNull();
         expect(run.info.artifactUri).toBe(`mlflow-artifacts:/${exp}/${run.info.runId}/artifacts`);
-        expect((await store.getRun(run.info.runId)).info).toEqual(run.info);
+        expect(await store.getRun(run.info.runId)).toEqual(run);
       });
 
       it('refuses runs in missing or deleted experiments', async () => {
@@ -224,6 +224,41 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
         expect(page.items.map((m) => m.value)).toEqual([4, 3]);
         expect(page.hasMore).toBe(true);
         expect(await code(store.getMetricHistory({ runId: hex(), key: 'loss', offset: 0 }))).toBe('RESOURCE_DOES_NOT_EXIST');
+      });
+
+      it('streams a history in chunks, equal to the paged history, with model and dataset fields', async () => {
+        const run = await newRun(exp);
+        const id = run.info.runId;
+        const points = Array.from({ length: 23 }, (_, i) => metric('chunked', i % 5 === 0 ? Number.NaN : i / 2, Math.floor(i / 2), 100 + (i % 2)));
+        await store.logBatch({ runId: id, metrics: points, params: [], tags: [] });
+        const model = await store.createLoggedModel({ modelId: `m-${hex()}`, experimentId: exp, name: 'm', params: [], tags: [] });
+        await store.logBatch({
+          runId: id,
+          metrics: [{ ...metric('chunked', 7, 4, 200), modelId: model.modelId, datasetName: 'eval', datasetDigest: 'd9' }],
+          params: [],
+          tags: [],
+        });
+        const collect = async (limit: number | undefined, offset: number, size: number) => {
+          const chunks: number[] = [];
+          const all = [];
+          for await (const chunk of store.metricHistoryChunks({ runId: id, key: 'chunked', limit, offset }, size)) {
+            chunks.push(chunk.length);
+            all.push(...chunk);
+          }
+          return { chunks, all };
+        };
+        const paged = (await store.getMetricHistory({ runId: id, key: 'chunked', offset: 0 })).items;
+        expect(paged).toHaveLength(24);
+        const whole = await collect(undefined, 0, 5);
+        expect(whole.chunks).toEqual([5, 5, 5, 5, 4]);
+        expect(whole.all.map((m) => ({ ...m, runId: undefined }))).toEqual(paged.map((m) => ({ ...m, runId: undefined })));
+        expect(whole.all.find((m) => m.modelId !== undefined)).toMatchObject({ value: 7, step: 4, datasetName: 'eval', datasetDigest: 'd9' });
+        const window = await collect(7, 10, 3);
+        expect(window.chunks).toEqual([3, 3, 1]);
+        expect(window.all.map((m) => m.timestamp)).toEqual(paged.slice(10, 17).map((m) => m.timestamp));
+        expect(await store.countMetricHistory(id, 'chunked')).toBe(24);
+        expect(await store.countMetricHistory(id, 'nothing')).toBe(0);
+        expect(await code(store.countMetricHistory(hex(), 'chunked'))).toBe('RESOURCE_DOES_NOT_EXIST');
       });
 
       it('stores NaN and infinities', async () => {

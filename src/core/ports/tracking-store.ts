@@ -62,6 +62,15 @@ export interface TrackingStore {
   logOutputs(runId: string, models: readonly ModelOutput[]): Promise<void>;
   /** One metric's history, ordered by step, then timestamp, then value. */
   getMetricHistory(query: MetricHistoryQuery): Promise<Page<Metric>>;
+  /** How many points one metric's history has. Missing run → RESOURCE_DOES_NOT_EXIST. */
+  countMetricHistory(runId: string, key: string): Promise<number>;
+  /**
+   * The points `getMetricHistory` would return, read and handed over `chunkSize` at a
+   * time, so a long history never sits in memory whole. Each chunk is a short query of
+   * its own (other requests run in between); points are read after the last one handed
+   * over, so points logged meanwhile are neither repeated nor skipped.
+   */
+  metricHistoryChunks(query: MetricHistoryQuery, chunkSize: number): AsyncIterable<Metric[]>;
   /**
    * Up to `maxResults` points per run, sampled evenly over the steps in
    * `[startStep, endStep]` (always keeping the first and last), each with `runId`.

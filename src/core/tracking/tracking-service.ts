@@ -26,6 +26,9 @@ import {
   validateMetric,
 } from './validation.js';
 
+/** Points per chunk when a history is streamed. */
+const HISTORY_CHUNK = 1_000;
+
 /** A page of results with the token for the next one (absent on the last page). */
 export interface ResultPage<T> {
   readonly items: T[];
@@ -248,6 +251,29 @@ export class TrackingService {
         : pageSize(request.maxResults, LIMITS.metricHistoryMaxResults, LIMITS.metricHistoryMaxResults);
     const page = await this.#store.getMetricHistory({ runId: request.runId, key: request.metricKey, limit, offset });
     return { items: page.items, nextPageToken: nextPageToken(offset, page.items.length, page.hasMore) };
+  }
+
+  /**
+   * Like {@link getMetricHistory}, for responses written as they are read: the points
+   * come in chunks, so a history of millions of points never sits in memory whole.
+   */
+  async streamMetricHistory(request: {
+    runId: string;
+    metricKey: string;
+    maxResults?: number | undefined;
+    pageToken?: string | undefined;
+  }): Promise<{ chunks: AsyncIterable<Metric[]>; nextPageToken: string | undefined }> {
+    const offset = decodePageToken(request.pageToken);
+    const limit =
+      request.maxResults === undefined
+        ? undefined
+        : pageSize(request.maxResults, LIMITS.metricHistoryMaxResults, LIMITS.metricHistoryMaxResults);
+    const total = await this.#store.countMetricHistory(request.runId, request.metricKey);
+    const more = limit !== undefined && offset + limit < total;
+    return {
+      chunks: this.#store.metricHistoryChunks({ runId: request.runId, key: request.metricKey, limit, offset }, HISTORY_CHUNK),
+      nextPageToken: nextPageToken(offset, limit ?? 0, more),
+    };
   }
 
   getMetricHistoryBulkInterval(request: {

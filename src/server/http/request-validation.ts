@@ -18,11 +18,19 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
     ajv.addKeyword({ keyword: 'kind', schemaType: 'string' });
     ajv.addKeyword({ keyword: 'modifier', schemaType: 'string' });
   }
+  // Routes mirrored under /api and /ajax-api share schema objects: compile each once.
+  const compiled = { query: new WeakMap<object, ValidateFunction>(), body: new WeakMap<object, ValidateFunction>() };
   return ({ schema, httpPart }) => {
-    const validate: ValidateFunction = (httpPart === 'querystring' || httpPart === 'params' ? queryAjv : bodyAjv).compile(
-      schema as object,
-    );
+    const isQuery = httpPart === 'querystring' || httpPart === 'params';
+    const cache = isQuery ? compiled.query : compiled.body;
+    let validate = cache.get(schema as object);
+    if (validate === undefined) {
+      validate = (isQuery ? queryAjv : bodyAjv).compile(schema as object);
+      cache.set(schema as object, validate);
+    }
+    const run = validate;
     return (data: unknown) => {
+      const validate = run;
       if (validate(data)) return { value: data };
       return { error: Object.assign(new Error(describeValidationError(validate.errors?.[0])), { validationFailed: true }) };
     };

@@ -5,7 +5,8 @@ import type { TrackingService } from '../../core/tracking/tracking-service.js';
 import { Int64, Repeated, Required } from '../http/proto-schema.js';
 import { mlflowRoute, type MlflowRoute } from './mlflow-route.js';
 import { runIdOf } from './runs-routes.js';
-import { wireMetric, withPageToken } from './wire-format.js';
+import { metricHistoryJson } from './metric-history-json.js';
+import { wireMetric } from './wire-format.js';
 
 const BULK_MAX_RESULTS = 25_000;
 
@@ -24,13 +25,13 @@ export function metricsRoutes(tracking: TrackingService): MlflowRoute[] {
         page_token: Type.Optional(Type.String()),
       }),
       handler: async (r) => {
-        const page = await tracking.getMetricHistory({
+        const { chunks, nextPageToken } = await tracking.streamMetricHistory({
           runId: runIdOf(r),
           metricKey: r.metric_key,
           maxResults: r.max_results,
           pageToken: r.page_token,
         });
-        return withPageToken({ metrics: page.items.map(historyPoint) }, page.nextPageToken);
+        return metricHistoryJson(chunks, nextPageToken);
       },
     }),
     mlflowRoute({
@@ -78,9 +79,4 @@ export function metricsRoutes(tracking: TrackingService): MlflowRoute[] {
       },
     }),
   ];
-}
-
-/** History points carry no run id (one run per request). */
-function historyPoint(m: Metric): Record<string, unknown> {
-  return wireMetric({ ...m, runId: undefined });
 }

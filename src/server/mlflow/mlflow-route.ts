@@ -1,5 +1,6 @@
+import { Readable } from 'node:stream';
 import type { Static, TObject } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Wire } from './wire-format.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -18,7 +19,8 @@ export interface MlflowRoute<S extends TObject = TObject> {
   readonly path: string;
   readonly summary: string;
   readonly request: S;
-  readonly handler: (input: Static<S>) => Promise<Wire>;
+  /** Returns the response message, or a stream of its JSON text for long responses. */
+  readonly handler: (input: Static<S>) => Promise<Wire | Readable>;
 }
 
 /** Defines a route with the handler's input typed from the schema. */
@@ -30,6 +32,8 @@ export function mlflowRoute<S extends TObject>(route: MlflowRoute<S>): MlflowRou
 export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: readonly MlflowRoute[]): void {
   for (const route of routes) {
     const pathParams = [...route.path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
+    // One schema object for both prefixes, so its validator is compiled once.
+    const request = withoutPathParams(route.request, pathParams);
     for (const prefix of MLFLOW_PREFIXES) {
       for (const method of route.methods) {
         const part = method === 'GET' ? 'querystring' : 'body';
@@ -40,14 +44,15 @@ export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: 
             summary: route.summary,
             tags: [tag],
             hide: prefix !== MLFLOW_PREFIXES[0],
-            [part]: withoutPathParams(route.request, pathParams),
+            [part]: request,
           },
-          handler: async (request: FastifyRequest) => {
+          handler: async (request: FastifyRequest, reply: FastifyReply) => {
             const input = {
               ...((method === 'GET' ? request.query : request.body) as object),
               ...(request.params as object),
             };
-            return route.handler(input);
+            const result = await route.handler(input);
+            return result instanceof Readable ? reply.type('application/json').send(result) : result;
           },
         });
       }
