@@ -416,6 +416,24 @@ class RssSampler {
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
+/**
+ * Waits until every server (all processes of each group) is idle — under 5% of a core
+ * over one second — so that the server being measured does not share the two cores with
+ * the other one still starting workers or running background jobs. Gives up after 90 s
+ * and says so.
+ */
+async function quiesce(targets: readonly Target[], phase: string): Promise<void> {
+  const groups = targets.map((t) => t.process.pid).filter((pid): pid is number => pid !== undefined);
+  const busy = (): number => groups.reduce((sum, g) => sum + groupMembers(g).reduce((s2, pid) => s2 + cpuTicks(pid), 0), 0);
+  const deadline = performance.now() + 90_000;
+  while (performance.now() < deadline) {
+    const before = busy();
+    await new Promise((r) => setTimeout(r, 1_000));
+    if ((busy() - before) / CLOCK_TICKS < 0.05) return;
+  }
+  log(`servers still busy before ${phase} after 90 s; measuring anyway`);
+}
+
 function cpuTicks(pid: number): number {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -997,7 +1015,10 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
 
     // (a) ingest
     const fragments = ingestFragments(scale);
-    for (const t of targets) results[t.name].ingest = await runIngest(t, scale, fragments, suffix);
+    for (const t of targets) {
+      await quiesce(targets, `${t.label} ingest`);
+      results[t.name].ingest = await runIngest(t, scale, fragments, suffix);
+    }
 
     // (b) search: seed each server through its fastest path, then query
     const seed = searchSeedRuns(scale.searchRuns);
@@ -1014,7 +1035,10 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
       t.rss.setPhase('idle');
       log(`${t.label}: seeded in ${results[t.name].searchSeedSeconds!.toFixed(1)} s`);
     }
-    for (const t of targets) results[t.name].search = await runSearch(t, scale, searchExperiments.get(t.name)!);
+    for (const t of targets) {
+      await quiesce(targets, `${t.label} search`);
+      results[t.name].search = await runSearch(t, scale, searchExperiments.get(t.name)!);
+    }
     const a = results.slipway.search?.names;
     const b = results.mlflow.search?.names;
     if (a !== undefined && b !== undefined) {
@@ -1031,6 +1055,7 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
       const runId = await seedHistory(t, scale, experimentId);
       results[t.name].historySeedSeconds = (performance.now() - started) / 1000;
       t.rss.setPhase('idle');
+      await quiesce(targets, `${t.label} history`);
       results[t.name].history = await runHistory(t, scale, runId);
     }
     for (const t of targets) t.rss.sample();
@@ -1219,7 +1244,7 @@ function gatherFacts(postgres: string | undefined, postgresWanted: boolean): Fac
     `- MLflow: ${pyInfo[0] ?? 'unknown'} (${python}, SQLAlchemy ${pyInfo[1] ?? '?'}, Python sqlite3 ${pyInfo[2] ?? '?'}), \`mlflow server\` with its defaults: uvicorn, 4 worker processes`,
     `- PostgreSQL: ${postgresText} (${new URL(PG_URL).host}); each server gets a fresh schema (Slipway) or database (MLflow)`,
     `- Load average (1/5/15 min) at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
-    `- Client: this Node process, node:http keep-alive agents, request bodies built before timing; the servers and the client share the machine and are measured one server at a time`,
+    `- Client: this Node process, node:http keep-alive agents, request bodies built before timing; the servers and the client share the machine and are measured one server at a time, each timed phase starting once both servers are idle (< 5% of a core over 1 s)`,
   ];
   return { lines, postgres };
 }

@@ -6,7 +6,7 @@ import { lstat, mkdir, open, readdir, realpath, rename, rm, stat } from 'node:fs
 import type { FileHandle } from 'node:fs/promises';
 import { join, resolve as resolvePath, sep } from 'node:path';
 import type { Readable } from 'node:stream';
-import { normalizeArtifactPath } from '../core/artifacts/normalize-artifact-path.js';
+import { normalizeArtifactPath } from '../core/artifact-paths/normalize-artifact-path.js';
 import type { FileInfo } from '../core/entities/file-info.js';
 import { isSlipwayError, SlipwayError } from '../core/errors/slipway-error.js';
 import type { ArtifactStore } from '../core/ports/artifact-store.js';

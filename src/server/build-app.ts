@@ -2,6 +2,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ErrorCode } from '../core/errors/error-code.js';
 import type { ArtifactStore } from '../core/ports/artifact-store.js';
+import type { RegistryService } from '../core/registry/registry-service.js';
 import type { TrackingService } from '../core/tracking/tracking-service.js';
 import { handleError } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
@@ -12,6 +13,8 @@ import { loggedModelsRoutes } from './mlflow/logged-models-routes.js';
 import { metricsRoutes } from './mlflow/metrics-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-route.js';
 import { runsRoutes } from './mlflow/runs-routes.js';
+import { registryRoutes } from './registry/registry-routes.js';
+import { SLIPWAY_PREFIXES, slipwayRegistryRoutes } from './registry/slipway-registry-routes.js';
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
 
 /**
@@ -32,6 +35,7 @@ const SERVER_INFO = Object.freeze({
 
 export interface AppDependencies {
   readonly tracking: TrackingService;
+  readonly registry: RegistryService;
   readonly artifacts: ArtifactStore;
 }
 
@@ -98,6 +102,8 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   registerMlflowRoutes(app, 'runs', runsRoutes(deps.tracking));
   registerMlflowRoutes(app, 'metrics', metricsRoutes(deps.tracking));
   registerMlflowRoutes(app, 'logged-models', loggedModelsRoutes(deps.tracking));
+  registerMlflowRoutes(app, 'model-registry', registryRoutes(deps.registry));
+  registerMlflowRoutes(app, 'slipway-registry', slipwayRegistryRoutes(deps.registry), SLIPWAY_PREFIXES);
   registerArtifactRoutes(app, deps.artifacts, deps.tracking);
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));

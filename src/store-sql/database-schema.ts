@@ -23,6 +23,13 @@ export interface Database {
   logged_model_tags: KeyValueTable & { model_id: string };
   logged_model_params: KeyValueTable & { model_id: string };
   logged_model_metrics: LoggedModelMetricsTable;
+  registered_models: RegisteredModelsTable;
+  registered_model_tags: KeyValueTable & { model_key: number };
+  model_versions: ModelVersionsTable;
+  model_version_tags: KeyValueTable & { model_key: number; version: number };
+  registered_model_aliases: { model_key: number; alias: string; version: number };
+  registry_changes: RegistryChangesTable;
+  lineage_links: { from_node: string; to_node: string; relation: string; created_time: number };
 }
 
 export interface KeyValueTable {
@@ -130,4 +137,53 @@ export interface LoggedModelMetricsTable {
   /** '' when the metric was not logged against a dataset (keeps the primary key simple). */
   dataset_name: string;
   dataset_digest: string;
+}
+
+export interface RegisteredModelsTable {
+  id: Generated<number>;
+  name: string;
+  creation_time: number;
+  last_updated_time: number;
+  description: string | null;
+  user_id: string | null;
+  /** JSON of `ApprovalPolicy`. */
+  approval_policy: string;
+}
+
+export interface ModelVersionsTable {
+  model_key: number;
+  version: number;
+  creation_time: number;
+  last_updated_time: number;
+  user_id: string | null;
+  current_stage: string;
+  description: string | null;
+  source: string;
+  storage_location: string;
+  run_id: string | null;
+  run_link: string | null;
+  model_id: string | null;
+  status: string;
+  status_message: string | null;
+  /** 1 once deleted: the number is never reused, and audit entries keep pointing at it. */
+  deleted: number;
+  approval_status: string;
+  approval_actor: string | null;
+  approval_time: number | null;
+  approval_comment: string | null;
+}
+
+export interface RegistryChangesTable {
+  id: Generated<number>;
+  timestamp: number;
+  actor: string;
+  type: string;
+  /** `registered_models.id` when the change was made (no foreign key: entries outlive models). */
+  model_key: number;
+  model_name: string;
+  version: number | null;
+  field: string | null;
+  from_value: string | null;
+  to_value: string | null;
+  comment: string | null;
 }

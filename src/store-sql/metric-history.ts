@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Metric } from '../core/entities/metric.js';
 import type { BulkIntervalQuery, MetricHistoryQuery, Page } from '../core/ports/tracking-store.js';
 import type { Database } from './database-schema.js';
-import { metricValue, toMetric } from './row-mappers.js';
+import { metricValue, storedMetricValue, toMetric } from './row-mappers.js';
 import { runRow } from './run-queries.js';
 
 type Db = Kysely<Database>;
@@ -20,15 +20,10 @@ export async function metricHistory(db: Db, query: MetricHistoryQuery): Promise<
   return { items: rows.map(toMetric), hasMore };
 }
 
-export async function countMetricHistory(db: Db, runId: string, key: string): Promise<number> {
-  await runRow(db, runId);
-  const { n } = await db
-    .selectFrom('metrics')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('run_uuid', '=', runId)
-    .where('key', '=', key)
-    .executeTakeFirstOrThrow();
-  return Number(n);
+/** Checks the run exists, then hands over the chunk reader (see the port). */
+export async function openMetricHistory(db: Db, query: MetricHistoryQuery, chunkSize: number): Promise<AsyncIterable<Metric[]>> {
+  await runRow(db, query.runId);
+  return metricHistoryChunks(db, query, chunkSize);
 }
 
 /**
@@ -38,10 +33,10 @@ export async function countMetricHistory(db: Db, runId: string, key: string): Pr
  * model or dataset are flagged, and their extra columns fetched for that chunk alone
  * (reading three mostly-NULL columns for every point would cost a third of the time).
  */
-export async function* metricHistoryChunks(db: Db, query: MetricHistoryQuery, chunkSize: number): AsyncGenerator<Metric[]> {
-  await runRow(db, query.runId);
+async function* metricHistoryChunks(db: Db, query: MetricHistoryQuery, chunkSize: number): AsyncGenerator<Metric[]> {
   let remaining = query.limit ?? Number.POSITIVE_INFINITY;
-  let after: PointKey | undefined;
+  let after: PointKey | undefined =
+    query.after === undefined ? undefined : { step: query.after.step, timestamp: query.after.timestamp, ...storedMetricValue(query.after.value) };
   while (remaining > 0) {
     const size = Math.min(chunkSize, remaining);
     let q = db

@@ -1,5 +1,6 @@
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import { trackingMigration } from './migrations/0001-tracking.js';
+import { registryMigration } from './migrations/0002-registry.js';
 import type { SqlDatabase } from './sql-database.js';
 import type { SqlFlavor } from './sql-flavor.js';
 
@@ -10,6 +11,7 @@ export const MIGRATION_TABLE = 'slipway_migrations';
 export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
   return {
     '0001-tracking': trackingMigration(flavor),
+    '0002-registry': registryMigration(flavor),
   };
 }
 

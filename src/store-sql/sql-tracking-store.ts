@@ -23,7 +23,7 @@ import * as experiments from './experiment-queries.js';
 import { logBatch } from './log-batch.js';
 import * as models from './logged-model-queries.js';
 import { migrateToLatest } from './migrate-to-latest.js';
-import { countMetricHistory, metricHistory, metricHistoryBulkInterval, metricHistoryChunks } from './metric-history.js';
+import { metricHistory, metricHistoryBulkInterval, openMetricHistory } from './metric-history.js';
 import { logInputs, logOutputs } from './run-inputs.js';
 import * as runs from './run-queries.js';
 import { searchExperiments } from './search-experiments.js';
@@ -123,11 +123,8 @@ export class SqlTrackingStore implements TrackingStore {
   getMetricHistory(query: MetricHistoryQuery): Promise<Page<Metric>> {
     return metricHistory(this.#db, query);
   }
-  countMetricHistory(runId: string, key: string): Promise<number> {
-    return countMetricHistory(this.#db, runId, key);
-  }
-  metricHistoryChunks(query: MetricHistoryQuery, chunkSize: number): AsyncIterable<Metric[]> {
-    return metricHistoryChunks(this.#db, query, chunkSize);
+  openMetricHistory(query: MetricHistoryQuery, chunkSize: number): Promise<AsyncIterable<Metric[]>> {
+    return openMetricHistory(this.#db, query, chunkSize);
   }
   getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<Metric[]> {
     return metricHistoryBulkInterval(this.#db, query);

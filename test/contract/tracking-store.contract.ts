@@ -152,6 +152,8 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
         expect(await names(`name LIKE '${prefix}-%'`, 'DELETED_ONLY')).toEqual([`${prefix}-c`]);
         expect(await names(`name ILIKE '${prefix.toUpperCase()}-A'`, 'ALL')).toEqual([`${prefix}-a`]);
         expect(await names(`name LIKE '${prefix.toUpperCase()}-A'`, 'ALL')).toEqual([]);
+        expect(await names(`name LIKE '${prefix}-%' AND tags.nothing IS NULL`, 'ALL')).toHaveLength(3);
+        expect(await names(`name LIKE '${prefix}-%' AND tags.group IS NOT NULL`, 'ACTIVE_ONLY')).toEqual([`${prefix}-a`, `${prefix}-b`]);
         const first = await store.searchExperiments({
           viewType: 'ALL',
           filter: parseExperimentsFilter(`tags.group = '${prefix}'`),
@@ -238,10 +240,10 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
           params: [],
           tags: [],
         });
-        const collect = async (limit: number | undefined, offset: number, size: number) => {
+        const collect = async (limit: number | undefined, offset: number, size: number, after?: { step: number; timestamp: number; value: number }) => {
           const chunks: number[] = [];
           const all = [];
-          for await (const chunk of store.metricHistoryChunks({ runId: id, key: 'chunked', limit, offset }, size)) {
+          for await (const chunk of await store.openMetricHistory({ runId: id, key: 'chunked', limit, offset, after }, size)) {
             chunks.push(chunk.length);
             all.push(...chunk);
           }
@@ -256,9 +258,14 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
         const window = await collect(7, 10, 3);
         expect(window.chunks).toEqual([3, 3, 1]);
         expect(window.all.map((m) => m.timestamp)).toEqual(paged.slice(10, 17).map((m) => m.timestamp));
-        expect(await store.countMetricHistory(id, 'chunked')).toBe(24);
-        expect(await store.countMetricHistory(id, 'nothing')).toBe(0);
-        expect(await code(store.countMetricHistory(hex(), 'chunked'))).toBe('RESOURCE_DOES_NOT_EXIST');
+        // resuming after a point (a cursor) continues exactly where the previous read stopped, NaN included
+        for (const i of [0, 4, 9, 22]) {
+          const at = paged[i]!;
+          const rest = await collect(undefined, 0, 4, { step: at.step, timestamp: at.timestamp, value: at.value });
+          expect(rest.all.map((m) => [m.step, m.timestamp])).toEqual(paged.slice(i + 1).map((m) => [m.step, m.timestamp]));
+        }
+        expect((await collect(undefined, 0, 5)).all).toHaveLength(24);
+        expect(await code(store.openMetricHistory({ runId: hex(), key: 'chunked', offset: 0 }, 5))).toBe('RESOURCE_DOES_NOT_EXIST');
       });
 
       it('stores NaN and infinities', async () => {
@@ -425,6 +432,12 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
         expect(await names("params.model LIKE '_inear'")).toEqual(['delta', 'gamma']);
         expect(await names("tags.team = 'red'")).toEqual(['gamma', 'alpha']);
         expect(await names("tags.`mlflow.note` = 'x y'")).toEqual(['gamma']);
+      });
+
+      it('filters on the presence of params and tags with IS NULL / IS NOT NULL', async () => {
+        expect(await names('params.lr IS NULL')).toEqual(['delta', 'gamma']);
+        expect(await names('params.lr IS NOT NULL')).toEqual(['beta', 'alpha']);
+        expect(await names("tags.team IS NULL AND params.model = 'Linear'")).toEqual(['delta']);
       });
 
       it('filters attributes, including IN and NOT IN', async () => {

@@ -20,10 +20,13 @@ for (const backend of BACKENDS) {
       const db = await backend.create();
       try {
         const first = await migrateToLatest(db.database);
-        expect(first.map((r) => [r.migrationName, r.status])).toEqual([['0001-tracking', 'Success']]);
+        expect(first.map((r) => [r.migrationName, r.status])).toEqual([
+          ['0001-tracking', 'Success'],
+          ['0002-registry', 'Success'],
+        ]);
         expect(await migrateToLatest(db.database)).toEqual([]);
         const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db.database.db);
-        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking']);
+        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking', '0002-registry']);
       } finally {
         await db.dispose();
       }

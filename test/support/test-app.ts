@@ -5,7 +5,9 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { LocalArtifactStore } from '../../src/artifacts/local-artifact-store.js';
 import { TrackingService } from '../../src/core/tracking/tracking-service.js';
 import { buildApp } from '../../src/server/build-app.js';
+import { SqlRegistryStore } from '../../src/store-sql/sql-registry-store.js';
 import { SqlTrackingStore } from '../../src/store-sql/sql-tracking-store.js';
+import { RegistryService } from '../../src/core/registry/registry-service.js';
 import type { TestBackend } from './test-databases.js';
 
 /** The whole HTTP app on a fresh database and artifact directory, driven in-process. */
@@ -20,10 +22,11 @@ export interface TestApp {
 export async function createTestApp(backend: TestBackend, options: { bodyLimit?: number } = {}): Promise<TestApp> {
   const db = await backend.create();
   const store = await SqlTrackingStore.open(db.database, { defaultArtifactRoot: 'mlflow-artifacts:/' });
+  const registryStore = await SqlRegistryStore.open(db.database);
   const artifactsDir = mkdtempSync(join(tmpdir(), 'slipway-artifacts-'));
   const artifacts = await LocalArtifactStore.open(artifactsDir);
   const app = await buildApp(
-    { tracking: new TrackingService(store), artifacts },
+    { tracking: new TrackingService(store), registry: new RegistryService({ registry: registryStore, tracking: store }), artifacts },
     { bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024, logLevel: 'silent' },
   );
   await app.ready();

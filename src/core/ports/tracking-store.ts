@@ -62,15 +62,15 @@ export interface TrackingStore {
   logOutputs(runId: string, models: readonly ModelOutput[]): Promise<void>;
   /** One metric's history, ordered by step, then timestamp, then value. */
   getMetricHistory(query: MetricHistoryQuery): Promise<Page<Metric>>;
-  /** How many points one metric's history has. Missing run → RESOURCE_DOES_NOT_EXIST. */
-  countMetricHistory(runId: string, key: string): Promise<number>;
   /**
-   * The points `getMetricHistory` would return, read and handed over `chunkSize` at a
-   * time, so a long history never sits in memory whole. Each chunk is a short query of
-   * its own (other requests run in between); points are read after the last one handed
-   * over, so points logged meanwhile are neither repeated nor skipped.
+   * The points `getMetricHistory` would return (or those after `query.after`), read and
+   * handed over `chunkSize` at a time, so a long history never sits in memory whole. Each
+   * chunk is a short query of its own (other requests run in between); points are read
+   * after the last one handed over, so points logged meanwhile are neither repeated nor
+   * skipped. The promise rejects (missing run → RESOURCE_DOES_NOT_EXIST) before any
+   * chunk is read, so callers can answer errors before they start streaming.
    */
-  metricHistoryChunks(query: MetricHistoryQuery, chunkSize: number): AsyncIterable<Metric[]>;
+  openMetricHistory(query: MetricHistoryQuery, chunkSize: number): Promise<AsyncIterable<Metric[]>>;
   /**
    * Up to `maxResults` points per run, sampled evenly over the steps in
    * `[startStep, endStep]` (always keeping the first and last), each with `runId`.
@@ -153,6 +153,15 @@ export interface MetricHistoryQuery {
   /** Undefined = every point. */
   readonly limit?: number | undefined;
   readonly offset: number;
+  /** Start after this point of the history's order (a cursor), instead of at `offset`. */
+  readonly after?: MetricPointKey | undefined;
+}
+
+/** A point's place in a history's order: step, then timestamp, then value (NaN last). */
+export interface MetricPointKey {
+  readonly step: number;
+  readonly timestamp: number;
+  readonly value: number;
 }
 
 export interface BulkIntervalQuery {

@@ -12,6 +12,7 @@ import { parseLoggedModelsFilter, parseLoggedModelsOrderBy } from '../search/par
 import { parseRunsFilter, parseRunsOrderBy } from '../search/parse-runs-search.js';
 import { newLoggedModelId, newRunId, randomName } from './ids.js';
 import { LIMITS } from './limits.js';
+import { decodeHistoryCursor, encodeHistoryCursor } from './history-page-token.js';
 import { decodePageToken, nextPageToken } from './page-token.js';
 import {
   normalizeParam,
@@ -255,24 +256,44 @@ export class TrackingService {
 
   /**
    * Like {@link getMetricHistory}, for responses written as they are read: the points
-   * come in chunks, so a history of millions of points never sits in memory whole.
+   * come in chunks, so a history of millions of points never sits in memory whole. The
+   * next page token (a cursor after the last point) is known once the chunks are read.
    */
   async streamMetricHistory(request: {
     runId: string;
     metricKey: string;
     maxResults?: number | undefined;
     pageToken?: string | undefined;
-  }): Promise<{ chunks: AsyncIterable<Metric[]>; nextPageToken: string | undefined }> {
-    const offset = decodePageToken(request.pageToken);
+  }): Promise<{ chunks: AsyncIterable<Metric[]>; nextPageToken: () => string | undefined }> {
+    const cursor = decodeHistoryCursor(request.pageToken);
     const limit =
       request.maxResults === undefined
         ? undefined
         : pageSize(request.maxResults, LIMITS.metricHistoryMaxResults, LIMITS.metricHistoryMaxResults);
-    const total = await this.#store.countMetricHistory(request.runId, request.metricKey);
-    const more = limit !== undefined && offset + limit < total;
+    // One point past the page says whether there is a next one.
+    const source = await this.#store.openMetricHistory(
+      { runId: request.runId, key: request.metricKey, limit: limit === undefined ? undefined : limit + 1, offset: cursor.offset, after: cursor.after },
+      HISTORY_CHUNK,
+    );
+    let emitted = 0;
+    let last: Metric | undefined;
+    let more = false;
+    async function* page(): AsyncGenerator<Metric[]> {
+      for await (const chunk of source) {
+        let out = chunk;
+        if (limit !== undefined && emitted + chunk.length > limit) {
+          out = chunk.slice(0, limit - emitted);
+          more = true;
+        }
+        emitted += out.length;
+        last = out.at(-1) ?? last;
+        if (out.length > 0) yield out;
+        if (more) return;
+      }
+    }
     return {
-      chunks: this.#store.metricHistoryChunks({ runId: request.runId, key: request.metricKey, limit, offset }, HISTORY_CHUNK),
-      nextPageToken: nextPageToken(offset, limit ?? 0, more),
+      chunks: page(),
+      nextPageToken: () => (more && last !== undefined ? encodeHistoryCursor(last) : undefined),
     };
   }
 

@@ -7,7 +7,7 @@ import { ErrorCode } from '../../core/errors/error-code.js';
 import { SlipwayError } from '../../core/errors/slipway-error.js';
 import type { ArtifactStore } from '../../core/ports/artifact-store.js';
 import type { TrackingService } from '../../core/tracking/tracking-service.js';
-import { artifactStorePath, joinArtifactPath } from './artifact-uri.js';
+import { artifactStorePath, joinArtifactPath } from '../../core/artifact-paths/artifact-uri.js';
 import { MLFLOW_PREFIXES } from './mlflow-route.js';
 import { wireFileInfo } from './wire-format.js';
 

@@ -5,7 +5,7 @@ import { wireMetric } from './wire-format.js';
 
 async function render(chunks: Metric[][], token?: string): Promise<string> {
   let out = '';
-  for await (const piece of metricHistoryJson(toAsync(chunks), token)) out += String(piece);
+  for await (const piece of metricHistoryJson(toAsync(chunks), () => token)) out += String(piece);
   return out;
 }
 

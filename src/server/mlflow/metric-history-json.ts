@@ -4,7 +4,8 @@ import { wireMetric } from './wire-format.js';
 
 /**
  * `{"metrics":[…],"next_page_token":"…"}` written chunk by chunk as the points are read,
- * so a 100,000-point history never exists as one object graph or one string.
+ * so a 100,000-point history never exists as one object graph or one string. The token
+ * (`nextPageToken()`) is asked for after the last chunk, when it is known.
  *
  * Each chunk goes through the native `JSON.stringify`, three times faster than encoding by
  * hand. A point with only `key`, a finite `value`, `timestamp` and `step` serialises to
@@ -12,7 +13,7 @@ import { wireMetric } from './wire-format.js';
  * chunks are written as they are; a chunk with NaN, ±Infinity or model/dataset fields is
  * mapped through {@link wireMetric} first.
  */
-export function metricHistoryJson(chunks: AsyncIterable<Metric[]>, nextPageToken: string | undefined): Readable {
+export function metricHistoryJson(chunks: AsyncIterable<Metric[]>, nextPageToken: () => string | undefined): Readable {
   async function* text(): AsyncGenerator<string> {
     yield '{"metrics":[';
     let first = true;
@@ -22,7 +23,8 @@ export function metricHistoryJson(chunks: AsyncIterable<Metric[]>, nextPageToken
       yield first ? body.slice(1, -1) : `,${body.slice(1, -1)}`;
       first = false;
     }
-    yield nextPageToken === undefined ? ']}' : `],"next_page_token":${JSON.stringify(nextPageToken)}}`;
+    const token = nextPageToken();
+    yield token === undefined ? ']}' : `],"next_page_token":${JSON.stringify(token)}}`;
   }
   return Readable.from(text(), { objectMode: false });
 }

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import type { Static, TObject } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { requestActor } from '../http/request-actor.js';
 import type { Wire } from './wire-format.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** MLflow serves every REST path under both prefixes; the web UI uses the `ajax-api` copy. */
 export const MLFLOW_PREFIXES = ['/api/2.0/mlflow', '/ajax-api/2.0/mlflow'] as const;
@@ -20,7 +21,13 @@ export interface MlflowRoute<S extends TObject = TObject> {
   readonly summary: string;
   readonly request: S;
   /** Returns the response message, or a stream of its JSON text for long responses. */
-  readonly handler: (input: Static<S>) => Promise<Wire | Readable>;
+  readonly handler: (input: Static<S>, context: RouteContext) => Promise<Wire | Readable>;
+}
+
+/** What a handler knows about the request besides its message. */
+export interface RouteContext {
+  /** Who the request says it comes from (for the audit trail). */
+  readonly actor: string;
 }
 
 /** Defines a route with the handler's input typed from the schema. */
@@ -29,12 +36,17 @@ export function mlflowRoute<S extends TObject>(route: MlflowRoute<S>): MlflowRou
 }
 
 /** Registers routes under both MLflow prefixes; only the `/api` copy appears in the OpenAPI document. */
-export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: readonly MlflowRoute[]): void {
+export function registerMlflowRoutes(
+  app: FastifyInstance,
+  tag: string,
+  routes: readonly MlflowRoute[],
+  prefixes: readonly string[] = MLFLOW_PREFIXES,
+): void {
   for (const route of routes) {
     const pathParams = [...route.path.matchAll(/:([a-z_]+)/g)].map((m) => m[1]!);
     // One schema object for both prefixes, so its validator is compiled once.
     const request = withoutPathParams(route.request, pathParams);
-    for (const prefix of MLFLOW_PREFIXES) {
+    for (const prefix of prefixes) {
       for (const method of route.methods) {
         const part = method === 'GET' ? 'querystring' : 'body';
         app.route({
@@ -43,7 +55,7 @@ export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: 
           schema: {
             summary: route.summary,
             tags: [tag],
-            hide: prefix !== MLFLOW_PREFIXES[0],
+            hide: prefix.startsWith('/ajax-api'),
             [part]: request,
           },
           handler: async (request: FastifyRequest, reply: FastifyReply) => {
@@ -51,7 +63,7 @@ export function registerMlflowRoutes(app: FastifyInstance, tag: string, routes: 
               ...((method === 'GET' ? request.query : request.body) as object),
               ...(request.params as object),
             };
-            const result = await route.handler(input);
+            const result = await route.handler(input, { actor: requestActor(request) });
             return result instanceof Readable ? reply.type('application/json').send(result) : result;
           },
         });

@@ -1,4 +1,4 @@
-import { SlipwayError } from '../../core/errors/slipway-error.js';
+import { SlipwayError } from '../errors/slipway-error.js';
 
 /**
  * The artifact-store path behind an artifact URI the server handed out, for URIs the

@@ -1,24 +1,33 @@
 import { resolve } from 'node:path';
+import type { RegistryStore } from '../core/ports/registry-store.js';
 import type { TrackingStore } from '../core/ports/tracking-store.js';
 import { openPostgresDatabase } from '../store-sql/postgres-database.js';
 import type { SqlDatabase } from '../store-sql/sql-database.js';
+import { SqlRegistryStore } from '../store-sql/sql-registry-store.js';
 import { openSqliteDatabase } from '../store-sql/sqlite-database.js';
 import { SqlTrackingStore } from '../store-sql/sql-tracking-store.js';
 
+/** The stores a backend-store URI gives, over one database. */
+export interface OpenStores {
+  readonly tracking: TrackingStore;
+  readonly registry: RegistryStore;
+  /** Where the data lives, for log lines (no credentials). */
+  readonly description: string;
+  close(): Promise<void>;
+}
+
 /**
- * Chooses the tracking-store adapter by URI scheme:
+ * Chooses the store adapters by URI scheme:
  * - `sqlite:///relative.db`, `sqlite:////absolute.db`, `sqlite:///:memory:` → SQLite;
  * - `postgresql://…` (also `postgres://`, `postgresql+psycopg2://`) → PostgreSQL, with
  *   an optional `?schema=<name>` to keep the tables in their own schema.
  */
-export async function openTrackingStore(
-  uri: string,
-  options: { defaultArtifactRoot: string; cwd?: string },
-): Promise<{ store: TrackingStore; description: string }> {
+export async function openStores(uri: string, options: { defaultArtifactRoot: string; cwd?: string }): Promise<OpenStores> {
   const database = await openSqlDatabase(uri, options.cwd ?? process.cwd());
   try {
-    const store = await SqlTrackingStore.open(database, { defaultArtifactRoot: options.defaultArtifactRoot });
-    return { store, description: database.description };
+    const tracking = await SqlTrackingStore.open(database, { defaultArtifactRoot: options.defaultArtifactRoot });
+    const registry = await SqlRegistryStore.open(database);
+    return { tracking, registry, description: database.description, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;
