@@ -112,7 +112,11 @@ interface Options {
   readonly slipwayNodeArgs: string[];
   /** Keep the temporary directory (SQLite databases, server logs) for inspection. */
   readonly keep: boolean;
+  /** Which of the three workloads to run. */
+  readonly workloads: WorkloadName[];
 }
+
+type WorkloadName = 'ingest' | 'search' | 'history';
 
 function parseOptions(argv: readonly string[]): Options {
   let scale: Scale = SCALES.full;
@@ -120,6 +124,7 @@ function parseOptions(argv: readonly string[]): Options {
   let servers: ServerName[] = ['slipway', 'mlflow'];
   let slipwayNodeArgs: string[] = [];
   let keep = false;
+  let workloads: WorkloadName[] = ['ingest', 'search', 'history'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
@@ -147,6 +152,9 @@ function parseOptions(argv: readonly string[]): Options {
       case '--keep':
         keep = true;
         break;
+      case '--workloads':
+        workloads = listOf(value(), ['ingest', 'search', 'history'] as const, '--workloads');
+        break;
       case '--help':
       case '-h':
         usage();
@@ -155,7 +163,7 @@ function parseOptions(argv: readonly string[]): Options {
         usage(`unknown argument '${arg}'`);
     }
   }
-  return { scale, backends, servers, slipwayNodeArgs, keep };
+  return { scale, backends, servers, slipwayNodeArgs, keep, workloads };
 }
 
 function listOf<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
@@ -168,7 +176,8 @@ function listOf<T extends string>(text: string, allowed: readonly T[], flag: str
 function usage(error?: string): never {
   const text =
     'usage: npx tsx bench/tracking-bench.ts [--scale small|full] [--backends sqlite,postgresql]\n' +
-    '                                       [--servers slipway,mlflow] [--slipway-node-args "<node flags>"] [--keep]\n';
+    '                                       [--servers slipway,mlflow] [--workloads ingest,search,history]\n' +
+    '                                       [--slipway-node-args "<node flags>"] [--keep]\n';
   if (error !== undefined) {
     process.stderr.write(`tracking-bench: ${error}\n${text}`);
     process.exit(2);
@@ -1014,16 +1023,17 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
     for (const t of targets) t.rss.setPhase('idle');
 
     // (a) ingest
-    const fragments = ingestFragments(scale);
-    for (const t of targets) {
+    const fragments = options.workloads.includes('ingest') ? ingestFragments(scale) : [];
+    for (const t of options.workloads.includes('ingest') ? targets : []) {
       await quiesce(targets, `${t.label} ingest`);
       results[t.name].ingest = await runIngest(t, scale, fragments, suffix);
     }
 
     // (b) search: seed each server through its fastest path, then query
-    const seed = searchSeedRuns(scale.searchRuns);
+    const searchTargets = options.workloads.includes('search') ? targets : [];
+    const seed = searchTargets.length > 0 ? searchSeedRuns(scale.searchRuns) : [];
     const searchExperiments = new Map<ServerName, string>();
-    for (const t of targets) {
+    for (const t of searchTargets) {
       const experimentId = await createExperiment(t, `bench-search-${suffix}`);
       searchExperiments.set(t.name, experimentId);
       t.rss.setPhase('seed-search');
@@ -1035,7 +1045,7 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
       t.rss.setPhase('idle');
       log(`${t.label}: seeded in ${results[t.name].searchSeedSeconds!.toFixed(1)} s`);
     }
-    for (const t of targets) {
+    for (const t of searchTargets) {
       await quiesce(targets, `${t.label} search`);
       results[t.name].search = await runSearch(t, scale, searchExperiments.get(t.name)!);
     }
@@ -1048,7 +1058,7 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
     }
 
     // (c) metric history
-    for (const t of targets) {
+    for (const t of options.workloads.includes('history') ? targets : []) {
       const experimentId = await createExperiment(t, `bench-history-${suffix}`);
       t.rss.setPhase('seed-history');
       const started = performance.now();

@@ -84,9 +84,9 @@ async function logMetrics(db: Db, flavor: SqlFlavor, runId: string, metrics: rea
     dataset_name: m.datasetName ?? null,
     dataset_digest: m.datasetDigest ?? null,
   }));
-  rows.sort((a, b) => compareStrings(a.key, b.key) || a.step - b.step || a.timestamp - b.timestamp || a.value - b.value);
+  // Inserts take no locks on existing rows, so unlike the upserts below they need no order.
   await insertMetricRows(db, flavor, rows);
-  await upsertLatest(db, latestPerKey(rows));
+  await upsertLatest(db, latestPerKey(rows).sort((a, b) => compareStrings(a.key, b.key)));
   const withModel = rows.filter((r) => r.model_id !== null);
   if (withModel.length > 0) await logModelMetrics(db, withModel);
 }
