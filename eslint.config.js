@@ -37,11 +37,27 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/store-sql/**/*.ts', 'src/artifacts/**/*.ts'],
+    files: ['src/store-sql/**/*.ts', 'src/artifacts/**/*.ts', 'src/webhooks/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/server/**', '**/cli/**'], message: 'adapters depend on core only; composition roots choose adapters.' }] },
+      ],
+    },
+  },
+  {
+    files: ['src/sdk/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/server/**', '**/store-sql/**', '**/cli/**', 'fastify', 'kysely', 'pg', 'better-sqlite3', 'commander'],
+              message: 'the SDK talks HTTP only: it imports no server, adapter or CLI code.',
+            },
+          ],
+        },
       ],
     },
   },

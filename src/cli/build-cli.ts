@@ -1,11 +1,29 @@
 import { Command } from 'commander';
 import { SLIPWAY_VERSION } from '../server/version.js';
+import { modelsCommand } from './models-command.js';
 import { serverCommand } from './server-command.js';
 
 /** The `slipway` command line. */
 export function buildCli(): Command {
-  return new Command('slipway')
+  const program = new Command('slipway')
     .description('Slipway: MLflow-compatible tracking and MLOps in one self-hosted service.')
     .version(SLIPWAY_VERSION)
-    .addCommand(serverCommand());
+    // `slipway`'s own options (`--version`) only before a subcommand, so that subcommands
+    // may use the same names (`slipway models audit housing --version 3`).
+    .enablePositionalOptions()
+    .addCommand(serverCommand())
+    .addCommand(modelsCommand())
+  exitWithStatus2OnUsageErrors(program);
+  return program;
+}
+
+/**
+ * Commander exits with 1 on a usage error (unknown option, missing argument, invalid
+ * value); Slipway uses 2 for those, as `slipway server` does for bad configuration, and
+ * keeps 1 for failures at run time. Help and `--version` still exit 0. Commands added
+ * with `addCommand` do not inherit the override, hence the walk.
+ */
+function exitWithStatus2OnUsageErrors(command: Command): void {
+  command.exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2));
+  for (const sub of command.commands) exitWithStatus2OnUsageErrors(sub);
 }

@@ -1,6 +1,5 @@
 import { Command, Option } from 'commander';
 import { ConfigError, resolveServerConfig, type ServerOptions } from '../server/server-config.js';
-import { startServer } from '../server/start-server.js';
 
 /** `slipway server`: the main job. */
 export function serverCommand(): Command {
@@ -39,6 +38,9 @@ export function serverCommand(): Command {
       }
       let server;
       try {
+        // Loaded here, not at the top: the other commands (`slipway models …`) start
+        // faster without the server's framework and database drivers.
+        const { startServer } = await import('../server/start-server.js');
         server = await startServer(config);
       } catch (e) {
         process.stderr.write(`slipway server: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);

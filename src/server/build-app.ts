@@ -4,6 +4,7 @@ import { ErrorCode } from '../core/errors/error-code.js';
 import type { ArtifactStore } from '../core/ports/artifact-store.js';
 import type { RegistryService } from '../core/registry/registry-service.js';
 import type { TrackingService } from '../core/tracking/tracking-service.js';
+import type { WebhookService } from '../core/webhooks/webhook-service.js';
 import { handleError } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body-parser.js';
 import { createValidatorCompiler } from './http/request-validation.js';
@@ -16,6 +17,8 @@ import { runsRoutes } from './mlflow/runs-routes.js';
 import { registryRoutes } from './registry/registry-routes.js';
 import { SLIPWAY_PREFIXES, slipwayRegistryRoutes } from './registry/slipway-registry-routes.js';
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
+import { slipwayWebhookRoutes } from './webhooks/slipway-webhook-routes.js';
+import { webhookRoutes } from './webhooks/webhook-routes.js';
 
 /**
  * What `GET /api/3.0/mlflow/server-info` reports, with MLflow's keys: a SQL store, no
@@ -36,6 +39,7 @@ const SERVER_INFO = Object.freeze({
 export interface AppDependencies {
   readonly tracking: TrackingService;
   readonly registry: RegistryService;
+  readonly webhooks: WebhookService;
   readonly artifacts: ArtifactStore;
 }
 
@@ -104,6 +108,8 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   registerMlflowRoutes(app, 'logged-models', loggedModelsRoutes(deps.tracking));
   registerMlflowRoutes(app, 'model-registry', registryRoutes(deps.registry));
   registerMlflowRoutes(app, 'slipway-registry', slipwayRegistryRoutes(deps.registry), SLIPWAY_PREFIXES);
+  registerMlflowRoutes(app, 'webhooks', webhookRoutes(deps.webhooks));
+  registerMlflowRoutes(app, 'slipway-webhooks', slipwayWebhookRoutes(deps.webhooks), SLIPWAY_PREFIXES);
   registerArtifactRoutes(app, deps.artifacts, deps.tracking);
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));

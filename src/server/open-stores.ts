@@ -1,16 +1,19 @@
 import { resolve } from 'node:path';
 import type { RegistryStore } from '../core/ports/registry-store.js';
 import type { TrackingStore } from '../core/ports/tracking-store.js';
+import type { WebhookStore } from '../core/ports/webhook-store.js';
 import { openPostgresDatabase } from '../store-sql/postgres-database.js';
 import type { SqlDatabase } from '../store-sql/sql-database.js';
 import { SqlRegistryStore } from '../store-sql/sql-registry-store.js';
 import { openSqliteDatabase } from '../store-sql/sqlite-database.js';
 import { SqlTrackingStore } from '../store-sql/sql-tracking-store.js';
+import { SqlWebhookStore } from '../store-sql/sql-webhook-store.js';
 
 /** The stores a backend-store URI gives, over one database. */
 export interface OpenStores {
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
+  readonly webhooks: WebhookStore;
   /** Where the data lives, for log lines (no credentials). */
   readonly description: string;
   close(): Promise<void>;
@@ -27,7 +30,8 @@ export async function openStores(uri: string, options: { defaultArtifactRoot: st
   try {
     const tracking = await SqlTrackingStore.open(database, { defaultArtifactRoot: options.defaultArtifactRoot });
     const registry = await SqlRegistryStore.open(database);
-    return { tracking, registry, description: database.description, close: () => database.close() };
+    const webhooks = await SqlWebhookStore.open(database);
+    return { tracking, registry, webhooks, description: database.description, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;

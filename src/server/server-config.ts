@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { WebhookDispatcherOptions } from '../webhooks/webhook-dispatcher.js';
 
 /** Settings as given on the command line or in the environment (all optional, all text). */
 export interface ServerOptions {
@@ -27,6 +28,8 @@ export interface ServerConfig {
   readonly bodyLimit: number;
   readonly logLevel: string;
   readonly accessLog: boolean;
+  /** Webhook delivery tuning (poll interval, retries, timeouts); the defaults when absent. */
+  readonly webhookDelivery?: Omit<WebhookDispatcherOptions, 'log' | 'clock'> | undefined;
 }
 
 /** A setting that cannot be used; its message is one line naming the setting. */

@@ -30,6 +30,9 @@ export interface Database {
   registered_model_aliases: { model_key: number; alias: string; version: number };
   registry_changes: RegistryChangesTable;
   lineage_links: { from_node: string; to_node: string; relation: string; created_time: number };
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  change_log_cursors: { consumer: string; last_change_id: number; updated_time: number };
 }
 
 export interface KeyValueTable {
@@ -186,4 +189,38 @@ export interface RegistryChangesTable {
   from_value: string | null;
   to_value: string | null;
   comment: string | null;
+}
+
+export interface WebhooksTable {
+  webhook_id: string;
+  name: string;
+  description: string | null;
+  url: string;
+  /** JSON list of `entity.action` event names. */
+  events: string;
+  secret: string | null;
+  status: string;
+  creation_timestamp: number;
+  last_updated_timestamp: number;
+}
+
+export interface WebhookDeliveriesTable {
+  delivery_id: string;
+  webhook_id: string;
+  event: string;
+  /** `registry_changes.id` the delivery came from. */
+  change_id: number;
+  /** The request body, sent unchanged on every attempt. */
+  payload: string;
+  status: string;
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  /** When a pending delivery is due; while claimed, when the claim expires. */
+  next_attempt_time: number | null;
+  /** Set while one sender holds the delivery. */
+  lease_token: string | null;
+  creation_time: number;
+  last_attempt_time: number | null;
+  completed_time: number | null;
 }

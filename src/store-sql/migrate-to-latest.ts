@@ -1,6 +1,7 @@
 import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import { trackingMigration } from './migrations/0001-tracking.js';
 import { registryMigration } from './migrations/0002-registry.js';
+import { webhooksMigration } from './migrations/0003-webhooks.js';
 import type { SqlDatabase } from './sql-database.js';
 import type { SqlFlavor } from './sql-flavor.js';
 
@@ -12,6 +13,7 @@ export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
   return {
     '0001-tracking': trackingMigration(flavor),
     '0002-registry': registryMigration(flavor),
+    '0003-webhooks': webhooksMigration(flavor),
   };
 }
 

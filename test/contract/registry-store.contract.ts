@@ -100,7 +100,10 @@ export function describeRegistryStoreContract(name: string, harness: RegistrySto
         await registry.updateRegisteredModel(m.name, 'new description', 'alice');
         expect(await registry.getRegisteredModel(m.name)).toMatchObject({ tags: [{ key: 'a', value: '2' }], description: 'new description' });
         await registry.deleteRegisteredModelTag(m.name, 'a', 'alice');
-        expect(await code(registry.deleteRegisteredModelTag(m.name, 'a', 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
+        const logged = (await registry.listChanges({ modelName: m.name, limit: 100 })).length;
+        await registry.deleteRegisteredModelTag(m.name, 'a', 'alice'); // not set: a no-op, as in MLflow
+        expect((await registry.listChanges({ modelName: m.name, limit: 100 })).length).toBe(logged);
+        expect(await code(registry.deleteRegisteredModelTag(unique('missing'), 'a', 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
       });
     });
 
@@ -118,7 +121,10 @@ export function describeRegistryStoreContract(name: string, harness: RegistrySto
         expect(await code(registry.setAlias(m.name, 'x', 99, 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
         await registry.deleteModelVersion(m.name, 2, 'alice');
         expect((await registry.getRegisteredModel(m.name)).aliases).toEqual([]);
-        expect(await code(registry.deleteAlias(m.name, 'champion', 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
+        const logged = (await registry.listChanges({ modelName: m.name, limit: 100 })).length;
+        await registry.deleteAlias(m.name, 'champion', 'alice'); // not set: a no-op, as in MLflow
+        expect((await registry.listChanges({ modelName: m.name, limit: 100 })).length).toBe(logged);
+        expect(await code(registry.deleteAlias(unique('missing'), 'champion', 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
       });
 
       it('transitions stages, archiving the others on request, and reports the latest per stage', async () => {
@@ -146,7 +152,10 @@ export function describeRegistryStoreContract(name: string, harness: RegistrySto
         await registry.updateModelVersion(m.name, 1, 'v1 desc', 'alice');
         expect(await registry.getModelVersion(m.name, 1)).toMatchObject({ tags: [{ key: 'validated', value: 'yes' }], description: 'v1 desc' });
         await registry.deleteModelVersionTag(m.name, 1, 'validated', 'alice');
-        expect(await code(registry.deleteModelVersionTag(m.name, 1, 'validated', 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
+        const logged = (await registry.listChanges({ modelName: m.name, limit: 100 })).length;
+        await registry.deleteModelVersionTag(m.name, 1, 'validated', 'alice'); // not set: a no-op, as in MLflow
+        expect((await registry.listChanges({ modelName: m.name, limit: 100 })).length).toBe(logged);
+        expect(await code(registry.deleteModelVersionTag(m.name, 9, 'validated', 'alice'))).toBe('RESOURCE_DOES_NOT_EXIST');
       });
 
       it('records registrations on the logged model', async () => {

@@ -89,6 +89,9 @@ for (const backend of BACKENDS) {
         ['GET', '/model-versions/get', { name: 'housing', version: 'one' }, "'version'"],
         ['GET', '/registered-models/search', { filter: 'name = unquoted' }, 'quoted'],
         ['GET', '/model-versions/search', { filter: "version_number = '1'" }, '.'],
+        ['POST', '/registered-models/create', { name: 'team/housing' }, "cannot contain '/'"],
+        ['POST', '/registered-models/create', { name: '..' }, "'.' and '..'"],
+        ['POST', '/registered-models/rename', { name: 'housing', new_name: '.' }, "'new_name'"],
       ];
       for (const [method, path, body, message] of cases) {
         const res = await t.call(method as 'GET' | 'POST', path, body);
@@ -148,7 +151,10 @@ for (const backend of BACKENDS) {
       ]);
       expect(entries[2]).toMatchObject({ from: 'PendingManualApproval', to: 'Approved', comment: 'validated on holdout', version: '1' });
       const filtered = await slipway('GET', '/registry/audit', { name: 'housing', types: 'registered_model.approval_policy_set' });
-      expect(filtered.json<{ entries: Json[] }>().entries.map((e) => e.actor)).toEqual(['alice']);
+      const policyEntries = filtered.json<{ entries: Json[] }>().entries;
+      expect(policyEntries.map((e) => e.actor)).toEqual(['alice']);
+      expect(JSON.parse(String(policyEntries[0]!.from))).toEqual({ protected_aliases: [], protected_stages: [] });
+      expect(JSON.parse(String(policyEntries[0]!.to))).toEqual({ protected_aliases: ['champion'], protected_stages: ['Production'] });
       const badType = await slipway('GET', '/registry/audit', { types: 'nonsense' });
       expect(badType.statusCode).toBe(400);
     });
@@ -182,6 +188,29 @@ for (const backend of BACKENDS) {
       expect((await t.call('GET', '/registered-models/get', { name: 'housing-prices' })).statusCode).toBe(404);
       const audit = await slipway('GET', '/registry/audit', { name: 'housing-prices' });
       expect(audit.json<{ entries: Json[] }>().entries.at(-1)).toMatchObject({ type: 'registered_model.deleted' });
+    });
+
+    // Regression: on PostgreSQL, concurrent writers to one model both read MAX(version) and
+    // collided on the primary key (500), and concurrent archiving transitions each archived
+    // a snapshot, leaving several versions in Production.
+    it('serialises concurrent writes to one model: distinct version numbers, one Production version', async () => {
+      expect((await t.call('POST', '/registered-models/create', { name: 'concurrent' })).statusCode).toBe(200);
+      const created = await Promise.all(
+        Array.from({ length: 16 }, (_, i) => t.call('POST', '/model-versions/create', { name: 'concurrent', source: `runs:/${runId}/m${i}` })),
+      );
+      expect(created.map((r) => r.statusCode)).toEqual(Array.from({ length: 16 }, () => 200));
+      const numbers = created.map((r) => Number(r.json<{ model_version: { version: string } }>().model_version.version));
+      expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+
+      const moved = await Promise.all(
+        Array.from({ length: 16 }, (_, i) =>
+          t.call('POST', '/model-versions/transition-stage', { name: 'concurrent', version: String(i + 1), stage: 'Production', archive_existing_versions: true }),
+        ),
+      );
+      expect(moved.map((r) => r.statusCode)).toEqual(Array.from({ length: 16 }, () => 200));
+      const versions = (await t.call('GET', '/model-versions/search', { filter: "name = 'concurrent'" })).json<{ model_versions: Json[] }>().model_versions;
+      expect(versions.filter((v) => v.current_stage === 'Production')).toHaveLength(1);
+      expect(versions.filter((v) => v.current_stage === 'Archived')).toHaveLength(15);
     });
   });
 }

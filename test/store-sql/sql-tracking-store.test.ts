@@ -23,10 +23,11 @@ for (const backend of BACKENDS) {
         expect(first.map((r) => [r.migrationName, r.status])).toEqual([
           ['0001-tracking', 'Success'],
           ['0002-registry', 'Success'],
+          ['0003-webhooks', 'Success'],
         ]);
         expect(await migrateToLatest(db.database)).toEqual([]);
         const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db.database.db);
-        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking', '0002-registry']);
+        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking', '0002-registry', '0003-webhooks']);
       } finally {
         await db.dispose();
       }

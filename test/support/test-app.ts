@@ -8,12 +8,20 @@ import { buildApp } from '../../src/server/build-app.js';
 import { SqlRegistryStore } from '../../src/store-sql/sql-registry-store.js';
 import { SqlTrackingStore } from '../../src/store-sql/sql-tracking-store.js';
 import { RegistryService } from '../../src/core/registry/registry-service.js';
+import type { RegistryStore } from '../../src/core/ports/registry-store.js';
+import type { WebhookStore } from '../../src/core/ports/webhook-store.js';
+import { WebhookService } from '../../src/core/webhooks/webhook-service.js';
+import { SqlWebhookStore } from '../../src/store-sql/sql-webhook-store.js';
+import { HttpWebhookSender } from '../../src/webhooks/http-webhook-sender.js';
 import type { TestBackend } from './test-databases.js';
 
 /** The whole HTTP app on a fresh database and artifact directory, driven in-process. */
 export interface TestApp {
   readonly app: FastifyInstance;
   readonly artifactsDir: string;
+  /** The stores behind the app, for tests that run a webhook dispatcher beside it. */
+  readonly registryStore: RegistryStore;
+  readonly webhookStore: WebhookStore;
   /** POST (or another method) a JSON body to an MLflow path (`/runs/create`). */
   call(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -23,16 +31,25 @@ export async function createTestApp(backend: TestBackend, options: { bodyLimit?:
   const db = await backend.create();
   const store = await SqlTrackingStore.open(db.database, { defaultArtifactRoot: 'mlflow-artifacts:/' });
   const registryStore = await SqlRegistryStore.open(db.database);
+  const webhookStore = await SqlWebhookStore.open(db.database);
+  const webhooks = new WebhookService({ store: webhookStore, sender: new HttpWebhookSender() }, { testTimeoutMs: 5_000 });
   const artifactsDir = mkdtempSync(join(tmpdir(), 'slipway-artifacts-'));
   const artifacts = await LocalArtifactStore.open(artifactsDir);
   const app = await buildApp(
-    { tracking: new TrackingService(store), registry: new RegistryService({ registry: registryStore, tracking: store }), artifacts },
+    {
+      tracking: new TrackingService(store),
+      registry: new RegistryService({ registry: registryStore, tracking: store }),
+      webhooks,
+      artifacts,
+    },
     { bodyLimit: options.bodyLimit ?? 16 * 1024 * 1024, logLevel: 'silent' },
   );
   await app.ready();
   return {
     app,
     artifactsDir,
+    registryStore,
+    webhookStore,
     call(method, path, body) {
       const url = `/api/2.0/mlflow${path}`;
       if (method === 'GET') {

@@ -36,7 +36,7 @@ export interface RegistryStore {
 
   /** Points `alias` at `version` (moving it if it pointed elsewhere). */
   setAlias(name: string, alias: string, version: number, actor: string): Promise<void>;
-  /** Missing alias → RESOURCE_DOES_NOT_EXIST. */
+  /** An alias that is not set is a no-op, as in MLflow (so is deleting an unset tag). */
   deleteAlias(name: string, alias: string, actor: string): Promise<void>;
   /** Missing alias → INVALID_PARAMETER_VALUE, as MLflow answers. */
   getVersionByAlias(name: string, alias: string): Promise<ModelVersion>;

@@ -14,6 +14,9 @@ import { REGISTRY_LIMITS } from './registry-limits.js';
 export function validateModelName(name: string, field = 'name'): void {
   if (name.trim() === '') throw SlipwayError.invalidParameter(`Missing value for required parameter '${field}'.`);
   validateLength(name, REGISTRY_LIMITS.modelNameLength, field);
+  if (name === '.' || name === '..') {
+    throw SlipwayError.invalidParameter(`Invalid value '${name}' for parameter '${field}': '.' and '..' cannot name a registered model (URLs would drop them).`);
+  }
   if (name.includes('/')) {
     throw SlipwayError.invalidParameter(
       `Invalid value '${name}' for parameter '${field}': a registered model name cannot contain '/' (it would make models:/ URIs ambiguous).`,

@@ -3,19 +3,18 @@ import { MODEL_VERSIONS_TAG } from '../../core/entities/logged-model.js';
 import type { ApprovalStatus, ModelVersion } from '../../core/entities/model-version.js';
 import type { ModelStage } from '../../core/entities/registered-model.js';
 import type { Tag } from '../../core/entities/tag.js';
-import { SlipwayError } from '../../core/errors/slipway-error.js';
 import type { CreateModelVersionInput } from '../../core/ports/registry-store.js';
 import type { Database } from '../database-schema.js';
 import { assertApprovedFor } from './approval-gate.js';
 import { touch } from './registered-model-queries.js';
 import { appendChanges } from './registry-changes.js';
-import { hydrateVersions, modelRow, versionRow, type ModelRow } from './registry-rows.js';
+import { hydrateVersions, lockedModelRow, modelRow, versionRow, type ModelRow } from './registry-rows.js';
 
 type Db = Kysely<Database>;
 
 export async function insertVersion(db: Db, input: CreateModelVersionInput, actor: string, now: number): Promise<ModelVersion> {
   return db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, input.name);
+    const model = await lockedModelRow(trx, input.name);
     const { max } = await trx
       .selectFrom('model_versions')
       .select((eb) => eb.fn.max('version').as('max'))
@@ -97,7 +96,7 @@ export async function getVersion(db: Db, name: string, version: number): Promise
 
 export async function updateVersion(db: Db, name: string, version: number, description: string | undefined, actor: string, now: number): Promise<ModelVersion> {
   return db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, name);
+    const model = await lockedModelRow(trx, name);
     const row = await versionRow(trx, model, version);
     if (description !== undefined && description !== (row.description ?? '')) {
       await trx
@@ -117,7 +116,7 @@ export async function updateVersion(db: Db, name: string, version: number, descr
 /** Marks the version deleted (its number is never reused) and removes the aliases pointing at it. */
 export async function deleteVersion(db: Db, name: string, version: number, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, name);
+    const model = await lockedModelRow(trx, name);
     await versionRow(trx, model, version);
     const aliases = await trx
       .selectFrom('registered_model_aliases')
@@ -150,7 +149,7 @@ export async function deleteVersion(db: Db, name: string, version: number, actor
 
 export async function setVersionTag(db: Db, name: string, version: number, tag: Tag, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, name);
+    const model = await lockedModelRow(trx, name);
     await versionRow(trx, model, version);
     const old = await trx
       .selectFrom('model_version_tags')
@@ -172,7 +171,7 @@ export async function setVersionTag(db: Db, name: string, version: number, tag: 
 
 export async function deleteVersionTag(db: Db, name: string, version: number, key: string, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, name);
+    const model = await lockedModelRow(trx, name);
     await versionRow(trx, model, version);
     const old = await trx
       .selectFrom('model_version_tags')
@@ -181,7 +180,8 @@ export async function deleteVersionTag(db: Db, name: string, version: number, ke
       .where('version', '=', version)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (old === undefined) throw SlipwayError.notFound(`No tag with key '${key}' on version ${version} of registered model '${name}'.`);
+    // As MLflow: deleting a tag that is not set changes nothing and is not an error.
+    if (old === undefined) return;
     await trx
       .deleteFrom('model_version_tags')
       .where('model_key', '=', model.id)
@@ -204,7 +204,7 @@ export async function transitionStage(
   now: number,
 ): Promise<ModelVersion> {
   return db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, name);
+    const model = await lockedModelRow(trx, name);
     const row = await versionRow(trx, model, version);
     assertApprovedFor(model, row, { stage });
     const changes = [];
@@ -261,7 +261,7 @@ export async function setApproval(
   now: number,
 ): Promise<ModelVersion> {
   return db.transaction().execute(async (trx) => {
-    const model = await modelRow(trx, name);
+    const model = await lockedModelRow(trx, name);
     const row = await versionRow(trx, model, version);
     await trx
       .updateTable('model_versions')

@@ -9,7 +9,7 @@ import type { Database } from '../database-schema.js';
 import { translateUniqueViolation } from '../translate-error.js';
 import { appendChanges } from './registry-changes.js';
 import { assertApprovedFor } from './approval-gate.js';
-import { hydrateModels, hydrateVersions, modelRow, versionRow, type ModelRow } from './registry-rows.js';
+import { hydrateModels, hydrateVersions, lockedModelRow, modelRow, parsePolicy, versionRow, type ModelRow } from './registry-rows.js';
 
 type Db = Kysely<Database>;
 
@@ -50,7 +50,7 @@ export async function fetchModel(db: Db, name: string): Promise<RegisteredModel>
 export async function renameModel(db: Db, name: string, newName: string, actor: string, now: number): Promise<RegisteredModel> {
   try {
     return await db.transaction().execute(async (trx) => {
-      const row = await modelRow(trx, name);
+      const row = await lockedModelRow(trx, name);
       if (newName !== name) {
         const clash = await trx.selectFrom('registered_models').select('id').where('name', '=', newName).executeTakeFirst();
         if (clash !== undefined) throw SlipwayError.alreadyExists(`Registered Model (name=${newName}) already exists.`);
@@ -68,7 +68,7 @@ export async function renameModel(db: Db, name: string, newName: string, actor: 
 
 export async function updateModel(db: Db, name: string, description: string | undefined, actor: string, now: number): Promise<RegisteredModel> {
   return db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     if (description !== undefined && description !== (row.description ?? '')) {
       await trx.updateTable('registered_models').set({ description, last_updated_time: now }).where('id', '=', row.id).execute();
       await appendChanges(trx, actor, now, [
@@ -81,7 +81,7 @@ export async function updateModel(db: Db, name: string, description: string | un
 
 export async function deleteModel(db: Db, name: string, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     // Versions, their tags and the aliases go with the model (foreign keys cascade).
     await trx.deleteFrom('registered_model_aliases').where('model_key', '=', row.id).execute();
     await trx.deleteFrom('model_version_tags').where('model_key', '=', row.id).execute();
@@ -94,7 +94,7 @@ export async function deleteModel(db: Db, name: string, actor: string, now: numb
 
 export async function setModelTag(db: Db, name: string, tag: Tag, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     const old = await trx
       .selectFrom('registered_model_tags')
       .select('value')
@@ -115,14 +115,15 @@ export async function setModelTag(db: Db, name: string, tag: Tag, actor: string,
 
 export async function deleteModelTag(db: Db, name: string, key: string, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     const old = await trx
       .selectFrom('registered_model_tags')
       .select('value')
       .where('model_key', '=', row.id)
       .where('key', '=', key)
       .executeTakeFirst();
-    if (old === undefined) throw SlipwayError.notFound(`No tag with key '${key}' on registered model '${name}'.`);
+    // As MLflow: deleting a tag that is not set changes nothing and is not an error.
+    if (old === undefined) return;
     await trx.deleteFrom('registered_model_tags').where('model_key', '=', row.id).where('key', '=', key).execute();
     await touch(trx, row, now);
     await appendChanges(trx, actor, now, [
@@ -133,7 +134,7 @@ export async function deleteModelTag(db: Db, name: string, key: string, actor: s
 
 export async function setPolicy(db: Db, name: string, policy: ApprovalPolicy, actor: string, now: number): Promise<RegisteredModel> {
   return db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     const text = JSON.stringify({ protectedAliases: [...policy.protectedAliases], protectedStages: [...policy.protectedStages] });
     await trx.updateTable('registered_models').set({ approval_policy: text, last_updated_time: now }).where('id', '=', row.id).execute();
     await appendChanges(trx, actor, now, [
@@ -142,8 +143,8 @@ export async function setPolicy(db: Db, name: string, policy: ApprovalPolicy, ac
         modelKey: row.id,
         modelName: name,
         field: 'approval_policy',
-        from: row.approval_policy,
-        to: text,
+        from: policyAuditText(parsePolicy(row.approval_policy)),
+        to: policyAuditText(policy),
       },
     ]);
     return fetchModel(trx, name);
@@ -152,7 +153,7 @@ export async function setPolicy(db: Db, name: string, policy: ApprovalPolicy, ac
 
 export async function setAlias(db: Db, name: string, alias: string, version: number, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     const target = await versionRow(trx, row, version);
     assertApprovedFor(row, target, { alias });
     const old = await trx
@@ -184,14 +185,15 @@ export async function setAlias(db: Db, name: string, alias: string, version: num
 
 export async function deleteAlias(db: Db, name: string, alias: string, actor: string, now: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await modelRow(trx, name);
+    const row = await lockedModelRow(trx, name);
     const old = await trx
       .selectFrom('registered_model_aliases')
       .select('version')
       .where('model_key', '=', row.id)
       .where('alias', '=', alias)
       .executeTakeFirst();
-    if (old === undefined) throw SlipwayError.notFound(`Registered model alias ${alias} not found.`);
+    // As MLflow: deleting an alias that is not set changes nothing and is not an error.
+    if (old === undefined) return;
     await trx.deleteFrom('registered_model_aliases').where('model_key', '=', row.id).where('alias', '=', alias).execute();
     await touch(trx, row, now);
     await appendChanges(trx, actor, now, [
@@ -238,4 +240,9 @@ export async function touch(db: Db, row: ModelRow, now: number): Promise<void> {
 
 function lastPerKey(tags: readonly Tag[]): Tag[] {
   return [...new Map(tags.map((t) => [t.key, t])).values()];
+}
+
+/** A policy as the audit trail shows it: the API's field names, not the stored ones. */
+function policyAuditText(policy: ApprovalPolicy): string {
+  return JSON.stringify({ protected_aliases: [...policy.protectedAliases], protected_stages: [...policy.protectedStages] });
 }

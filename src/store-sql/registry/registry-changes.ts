@@ -17,7 +17,11 @@ export interface ChangeInput {
   readonly comment?: string | undefined;
 }
 
-/** Appends change-log entries (inside the caller's transaction). */
+/**
+ * Appends change-log entries (inside the caller's transaction). Call it after the
+ * transaction's other writes: on PostgreSQL the insert takes the change log's append lock
+ * until commit, so that ids become visible in commit order (migration 0003).
+ */
 export async function appendChanges(db: Db, actor: string, now: number, changes: readonly ChangeInput[]): Promise<void> {
   if (changes.length === 0) return;
   await db

@@ -15,6 +15,26 @@ export async function modelRow(db: Db, name: string): Promise<ModelRow> {
   return row;
 }
 
+/**
+ * The registered model's row, locked until the transaction ends, or RESOURCE_DOES_NOT_EXIST.
+ * Every registry write starts here, so writes to one model run one at a time: on PostgreSQL
+ * (read committed) two transactions would otherwise both read `MAX(version)` and collide on
+ * the next number, or each archive the Production versions it saw and both stay in
+ * Production. The no-op UPDATE takes the row lock on both databases (SQLite's `BEGIN
+ * IMMEDIATE` already serialises writers); a concurrent rename or delete makes it match
+ * nothing once the lock is released, which is RESOURCE_DOES_NOT_EXIST as it should be.
+ */
+export async function lockedModelRow(db: Db, name: string): Promise<ModelRow> {
+  const row = await db
+    .updateTable('registered_models')
+    .set((eb) => ({ last_updated_time: eb.ref('last_updated_time') }))
+    .where('name', '=', name)
+    .returningAll()
+    .executeTakeFirst();
+  if (row === undefined) throw SlipwayError.notFound(`Registered Model with name=${name} not found`);
+  return row;
+}
+
 /** A live (not deleted) version's row, or RESOURCE_DOES_NOT_EXIST. */
 export async function versionRow(db: Db, model: ModelRow, version: number): Promise<ModelVersionsTable> {
   const row = await db

@@ -1,0 +1,39 @@
+import { resolveClientConfig, type SlipwayClientOptions } from './client-options.js';
+import { HttpTransport } from './http-transport.js';
+import { RegistryClient } from './registry/registry-client.js';
+import { WebhooksClient } from './webhooks/webhooks-client.js';
+
+/**
+ * A client for one Slipway server. Each area of the API is a small client of its own
+ * (`client.registry`, `client.webhooks`; tracking, pipelines and deployments will sit beside
+ * them), all sharing one {@link HttpTransport}.
+ *
+ * ```ts
+ * const client = new SlipwayClient({ trackingUri: 'http://127.0.0.1:5000', actor: 'alice' });
+ * await client.registry.approveModelVersion('housing', 3, { comment: 'holdout RMSE ok' });
+ * await client.registry.setAlias('housing', 'champion', 3);
+ * ```
+ */
+export class SlipwayClient {
+  readonly transport: HttpTransport;
+  readonly registry: RegistryClient;
+  /** Registry webhooks and their delivery log. */
+  readonly webhooks: WebhooksClient;
+
+  /** Resolves the options (and their environment defaults) at once; throws SlipwayConfigError for unusable ones. */
+  constructor(options: SlipwayClientOptions = {}) {
+    this.transport = new HttpTransport(resolveClientConfig(options));
+    this.registry = new RegistryClient(this.transport);
+    this.webhooks = new WebhooksClient(this.transport);
+  }
+
+  /** The server's URL, without credentials. */
+  get trackingUri(): string {
+    return this.transport.baseUrl;
+  }
+
+  /** Who the audit trail records for this client's changes. */
+  get actor(): string | undefined {
+    return this.transport.actor;
+  }
+}
