@@ -1,7 +1,11 @@
 import { Command } from 'commander';
 import { SLIPWAY_VERSION } from '../server/version.js';
+import { executionsCommand } from './executions-command.js';
 import { modelsCommand } from './models-command.js';
+import { pipelinesCommand } from './pipelines-command.js';
+import { runCommand } from './run-command.js';
 import { serverCommand } from './server-command.js';
+import { webhooksCommand } from './webhooks-command.js';
 
 /** The `slipway` command line. */
 export function buildCli(): Command {
@@ -13,6 +17,10 @@ export function buildCli(): Command {
     .enablePositionalOptions()
     .addCommand(serverCommand())
     .addCommand(modelsCommand())
+    .addCommand(webhooksCommand())
+    .addCommand(pipelinesCommand())
+    .addCommand(runCommand())
+    .addCommand(executionsCommand());
   exitWithStatus2OnUsageErrors(program);
   return program;
 }

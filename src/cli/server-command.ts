@@ -5,7 +5,8 @@ import { ConfigError, resolveServerConfig, type ServerOptions } from '../server/
 export function serverCommand(): Command {
   return new Command('server')
     .description(
-      'Run the Slipway server: the MLflow tracking REST API and proxied artifacts.\n' +
+      'Run the Slipway server: the MLflow tracking and registry REST APIs, proxied artifacts,\n' +
+        'webhook delivery and the pipeline engine.\n' +
         'Point clients at it with MLFLOW_TRACKING_URI=http://<host>:<port>.',
     )
     .addOption(new Option('--host <host>', 'address to bind (default: 127.0.0.1)').env('SLIPWAY_HOST'))
@@ -25,6 +26,22 @@ export function serverCommand(): Command {
     .addOption(new Option('--body-limit <bytes>', 'largest JSON request body accepted (default: 16777216)').env('SLIPWAY_BODY_LIMIT'))
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)').env('SLIPWAY_LOG_LEVEL'))
     .addOption(new Option('--access-log', 'log one line per request').env('SLIPWAY_ACCESS_LOG'))
+    .addOption(
+      new Option('--max-concurrent-steps <n>', 'pipeline steps that may run at once on this server (default: the number of CPUs)').env(
+        'SLIPWAY_MAX_CONCURRENT_STEPS',
+      ),
+    )
+    .addOption(
+      new Option('--max-parallel-per-execution <n>', 'steps of one pipeline execution that may run at once (default: no limit of its own)').env(
+        'SLIPWAY_MAX_PARALLEL_PER_EXECUTION',
+      ),
+    )
+    .addOption(
+      new Option(
+        '--pipeline-secrets <names>',
+        "comma-separated names of this server's environment variables given to pipeline steps as secrets (masked in logs)",
+      ).env('SLIPWAY_PIPELINE_SECRETS'),
+    )
     .action(async (options: ServerOptions) => {
       let config;
       try {

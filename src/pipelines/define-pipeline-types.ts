@@ -68,6 +68,22 @@ export interface StepInputCommon {
   readonly matrix?: MatrixInput;
 }
 
+/** Memory units: powers of 1024 (`Ki` … `Pi`) or of 1000 (`k` … `P`), case-sensitive. */
+export type MemoryUnit = 'Ki' | 'Mi' | 'Gi' | 'Ti' | 'Pi' | 'k' | 'M' | 'G' | 'T' | 'P';
+
+/**
+ * What a step expects to use: recorded on each attempt and passed to the executor; the
+ * local executor does not limit. At least one hint.
+ */
+export interface ResourcesInput {
+  /** CPU cores (> 0): `0.5`, `2`. */
+  readonly cpu?: number;
+  /** A number and a unit: `'512Mi'`, `'2Gi'`, `'1G'`, `'750M'`. */
+  readonly memory?: string;
+  /** GPUs (an integer ≥ 0). */
+  readonly gpu?: number;
+}
+
 export interface RunStepInput extends StepInputCommon {
   readonly run: string;
   readonly uses?: never;
@@ -75,6 +91,12 @@ export interface RunStepInput extends StepInputCommon {
   readonly outputs?: Readonly<Record<string, OutputInput>>;
   /** Metric name → regex with one capture group, or SageMaker-style `{name, regex}` list. */
   readonly metrics?: Readonly<Record<string, string>> | readonly { readonly name: string; readonly regex: string }[];
+  readonly resources?: ResourcesInput;
+  /**
+   * The files of the code directory the step depends on (paths or globs relative to it,
+   * `['train.py', 'lib/**\/*.py']`): the cache key covers these instead of the whole directory.
+   */
+  readonly code?: string | readonly string[];
 }
 
 type ModelStage = 'None' | 'Staging' | 'Production' | 'Archived';
@@ -352,6 +374,17 @@ type CheckOutputs<P, S, K, O> = {
       : O[Key];
 };
 
+/** A memory literal must be a number and a unit (`'2Gi'`); a value typed just `string` is left to the validator. */
+type CheckMemory<T> = T extends string
+  ? string extends T
+    ? T
+    : T extends `${number}${MemoryUnit}`
+      ? T
+      : PipelineReferenceError<`invalid memory ${Quote<T>}: expected a number and a unit ('Ki', 'Mi', 'Gi', 'Ti' or 'k', 'M', 'G', 'T'), e.g. '512Mi'`>
+  : T;
+
+type CheckResources<R> = { readonly [F in keyof R]: F extends 'memory' ? CheckMemory<R[F]> : R[F] };
+
 /** The checks of one step, intersected with what the caller wrote. */
 export type CheckStep<P, S, K extends keyof S> = {
   readonly needs?: CheckNeeds<S, K, S[K] extends { readonly needs: infer N } ? N : undefined>;
@@ -360,7 +393,8 @@ export type CheckStep<P, S, K extends keyof S> = {
   readonly workingDirectory?: CheckTemplate<P, S, K, S[K] extends { readonly workingDirectory: infer D } ? D : undefined>;
 } & (S[K] extends { readonly env: infer E } ? { readonly env?: CheckRecord<P, S, K, E> } : unknown) &
   (S[K] extends { readonly with: infer W } ? { readonly with: CheckWith<P, S, K, W> } : unknown) &
-  (S[K] extends { readonly outputs: infer O } ? { readonly outputs?: CheckOutputs<P, S, K, O> } : unknown);
+  (S[K] extends { readonly outputs: infer O } ? { readonly outputs?: CheckOutputs<P, S, K, O> } : unknown) &
+  (S[K] extends { readonly resources: infer R } ? { readonly resources?: CheckResources<R> } : unknown);
 
 type CheckParam<T> = T extends { readonly type: 'choice'; readonly options: readonly (infer O)[]; readonly default: infer D }
   ? D extends O

@@ -72,7 +72,11 @@ async function importPipeline(file: string, typescript: boolean): Promise<Pipeli
     if (isPipelineDefinitionError(e)) throw withFile(e, file);
     throw importError(file, e);
   }
-  const exported = (module as { default?: unknown } | null)?.default;
+  let exported = (module as { default?: unknown } | null)?.default;
+  // A .ts file outside an ES module package (no "type": "module") is compiled as CommonJS,
+  // so its `export default` arrives one level down.
+  const nested = (exported as { default?: unknown } | null | undefined)?.default;
+  if (!isDefinedPipeline(exported) && isDefinedPipeline(nested)) exported = nested;
   if (!isDefinedPipeline(exported)) {
     throw fileError(
       file,

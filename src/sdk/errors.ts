@@ -28,13 +28,19 @@ export class SlipwayApiError extends SlipwayClientError {
   readonly method: string;
   /** The request path (without the query string). */
   readonly path: string;
+  /**
+   * The envelope's `details`, when the server sent any: for a pipeline definition or params
+   * that cannot be used, `{issues: [{message, path, file?, line?, column?}]}`.
+   */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
-  constructor(details: { errorCode: string; status: number; message: string; method: string; path: string }) {
+  constructor(details: { errorCode: string; status: number; message: string; method: string; path: string; details?: Readonly<Record<string, unknown>> | undefined }) {
     super(details.message);
     this.errorCode = details.errorCode;
     this.status = details.status;
     this.method = details.method;
     this.path = details.path;
+    this.details = details.details;
   }
 
   /** True for MLflow's `RESOURCE_DOES_NOT_EXIST` (an unknown model, version, …). */

@@ -113,10 +113,11 @@ function queryString(query: Readonly<Record<string, QueryValue>> | undefined): s
 function apiError(response: Response, text: string, request: HttpRequest): SlipwayApiError {
   const details = { status: response.status, method: request.method, path: request.path };
   try {
-    const parsed = JSON.parse(text) as { error_code?: unknown; message?: unknown };
+    const parsed = JSON.parse(text) as { error_code?: unknown; message?: unknown; details?: unknown };
     if (typeof parsed.error_code === 'string') {
       const message = typeof parsed.message === 'string' ? parsed.message : `HTTP ${response.status}`;
-      return new SlipwayApiError({ ...details, errorCode: parsed.error_code, message });
+      const extra = typeof parsed.details === 'object' && parsed.details !== null && !Array.isArray(parsed.details) ? (parsed.details as Record<string, unknown>) : undefined;
+      return new SlipwayApiError({ ...details, errorCode: parsed.error_code, message, details: extra });
     }
   } catch {
     // Not MLflow's envelope: described from the status below.

@@ -1,6 +1,8 @@
 /**
- * Slipway's TypeScript SDK: a typed HTTP client for a Slipway server. It talks HTTP only
- * (Node's global `fetch`) and shares no code with the server.
+ * Slipway's TypeScript SDK (`import … from 'slipway/sdk'`): a typed HTTP client for a
+ * Slipway server, and `definePipeline` for pipelines written in TypeScript. The client
+ * talks HTTP only (Node's global `fetch`) and shares no code with the server; the
+ * pipeline definition layer it re-exports is pure (no file system, no server).
  * @module
  */
 export { SlipwayClient } from './slipway-client.js';
@@ -38,3 +40,35 @@ export {
   type UpdateWebhookOptions,
 } from './webhooks/webhooks-client.js';
 export * from './webhooks/webhook-types.js';
+export {
+  DEFAULT_POLL_INTERVAL_MS,
+  PipelinesClient,
+  pipelineIssues,
+  type ExecutionFilter,
+  type LogsQuery,
+  type PageOptions,
+  type PollOptions,
+  type StartExecutionOptions,
+  type UpsertPipelineOptions,
+  type UpsertPipelineResult,
+  type WaitOptions,
+} from './pipelines/pipelines-client.js';
+export * from './pipelines/pipeline-types.js';
+// Pipelines in TypeScript: `import { definePipeline } from 'slipway/sdk'`.
+export {
+  definePipeline,
+  type CacheInput,
+  type DefinedPipeline,
+  type MatrixInput,
+  type OutputInput,
+  type ParamInput,
+  type PipelineInput,
+  type PipelineParams,
+  type PipelineReferenceError,
+  type RetryInput,
+  type RunStepInput,
+  type StepInput,
+  type UsesStepInput,
+} from '../pipelines/define-pipeline.js';
+export { isPipelineDefinitionError, PipelineDefinitionError, type PipelineIssue } from '../core/pipelines/pipeline-issues.js';
+export type { ParamSpec, ParamType, ParamValue, PipelineDefinition, StepDefinition } from '../core/pipelines/pipeline-model.js';

@@ -1,12 +1,13 @@
 import { resolveClientConfig, type SlipwayClientOptions } from './client-options.js';
 import { HttpTransport } from './http-transport.js';
+import { PipelinesClient } from './pipelines/pipelines-client.js';
 import { RegistryClient } from './registry/registry-client.js';
 import { WebhooksClient } from './webhooks/webhooks-client.js';
 
 /**
  * A client for one Slipway server. Each area of the API is a small client of its own
- * (`client.registry`, `client.webhooks`; tracking, pipelines and deployments will sit beside
- * them), all sharing one {@link HttpTransport}.
+ * (`client.registry`, `client.webhooks`, `client.pipelines`; tracking and deployments will sit
+ * beside them), all sharing one {@link HttpTransport}.
  *
  * ```ts
  * const client = new SlipwayClient({ trackingUri: 'http://127.0.0.1:5000', actor: 'alice' });
@@ -19,12 +20,15 @@ export class SlipwayClient {
   readonly registry: RegistryClient;
   /** Registry webhooks and their delivery log. */
   readonly webhooks: WebhooksClient;
+  /** Pipelines, their executions and step logs. */
+  readonly pipelines: PipelinesClient;
 
   /** Resolves the options (and their environment defaults) at once; throws SlipwayConfigError for unusable ones. */
   constructor(options: SlipwayClientOptions = {}) {
     this.transport = new HttpTransport(resolveClientConfig(options));
     this.registry = new RegistryClient(this.transport);
     this.webhooks = new WebhooksClient(this.transport);
+    this.pipelines = new PipelinesClient(this.transport);
   }
 
   /** The server's URL, without credentials. */

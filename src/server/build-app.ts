@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { ErrorCode } from '../core/errors/error-code.js';
+import type { PipelineOperations } from '../core/pipelines/execution-model.js';
 import type { ArtifactStore } from '../core/ports/artifact-store.js';
 import type { RegistryService } from '../core/registry/registry-service.js';
 import type { TrackingService } from '../core/tracking/tracking-service.js';
@@ -14,6 +15,7 @@ import { loggedModelsRoutes } from './mlflow/logged-models-routes.js';
 import { metricsRoutes } from './mlflow/metrics-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-route.js';
 import { runsRoutes } from './mlflow/runs-routes.js';
+import { pipelineRoutes } from './pipelines/pipeline-routes.js';
 import { registryRoutes } from './registry/registry-routes.js';
 import { SLIPWAY_PREFIXES, slipwayRegistryRoutes } from './registry/slipway-registry-routes.js';
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
@@ -41,6 +43,8 @@ export interface AppDependencies {
   readonly registry: RegistryService;
   readonly webhooks: WebhookService;
   readonly artifacts: ArtifactStore;
+  /** The pipeline engine; without it the pipelines API is not mounted. */
+  readonly pipelines?: PipelineOperations | undefined;
 }
 
 export interface AppOptions {
@@ -110,6 +114,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   registerMlflowRoutes(app, 'slipway-registry', slipwayRegistryRoutes(deps.registry), SLIPWAY_PREFIXES);
   registerMlflowRoutes(app, 'webhooks', webhookRoutes(deps.webhooks));
   registerMlflowRoutes(app, 'slipway-webhooks', slipwayWebhookRoutes(deps.webhooks), SLIPWAY_PREFIXES);
+  if (deps.pipelines !== undefined) registerMlflowRoutes(app, 'slipway-pipelines', pipelineRoutes(deps.pipelines), SLIPWAY_PREFIXES);
   registerArtifactRoutes(app, deps.artifacts, deps.tracking);
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));

@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
+import type { PipelineStore } from '../core/ports/pipeline-store.js';
 import type { RegistryStore } from '../core/ports/registry-store.js';
 import type { TrackingStore } from '../core/ports/tracking-store.js';
 import type { WebhookStore } from '../core/ports/webhook-store.js';
 import { openPostgresDatabase } from '../store-sql/postgres-database.js';
 import type { SqlDatabase } from '../store-sql/sql-database.js';
+import { SqlPipelineStore } from '../store-sql/sql-pipeline-store.js';
 import { SqlRegistryStore } from '../store-sql/sql-registry-store.js';
 import { openSqliteDatabase } from '../store-sql/sqlite-database.js';
 import { SqlTrackingStore } from '../store-sql/sql-tracking-store.js';
@@ -14,6 +16,7 @@ export interface OpenStores {
   readonly tracking: TrackingStore;
   readonly registry: RegistryStore;
   readonly webhooks: WebhookStore;
+  readonly pipelines: PipelineStore;
   /** Where the data lives, for log lines (no credentials). */
   readonly description: string;
   close(): Promise<void>;
@@ -31,7 +34,8 @@ export async function openStores(uri: string, options: { defaultArtifactRoot: st
     const tracking = await SqlTrackingStore.open(database, { defaultArtifactRoot: options.defaultArtifactRoot });
     const registry = await SqlRegistryStore.open(database);
     const webhooks = await SqlWebhookStore.open(database);
-    return { tracking, registry, webhooks, description: database.description, close: () => database.close() };
+    const pipelines = await SqlPipelineStore.open(database);
+    return { tracking, registry, webhooks, pipelines, description: database.description, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;

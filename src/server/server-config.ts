@@ -12,6 +12,21 @@ export interface ServerOptions {
   readonly bodyLimit?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly accessLog?: boolean | undefined;
+  /** Pipeline steps that may run at once on this server (default: the number of CPUs). Env: SLIPWAY_MAX_CONCURRENT_STEPS. */
+  readonly maxConcurrentSteps?: string | undefined;
+  /** Steps of one execution that may run at once (default: no limit of its own). Env: SLIPWAY_MAX_PARALLEL_PER_EXECUTION. */
+  readonly maxParallelPerExecution?: string | undefined;
+  /** Comma-separated names of environment variables passed to pipeline steps as secrets. Env: SLIPWAY_PIPELINE_SECRETS. */
+  readonly pipelineSecrets?: string | undefined;
+}
+
+/** Pipeline engine settings. */
+export interface PipelineEngineConfig {
+  /** Undefined: the number of CPUs. */
+  readonly maxConcurrentSteps?: number | undefined;
+  readonly maxParallelPerExecution?: number | undefined;
+  /** Names of the server's environment variables given to steps as secrets (masked in logs). */
+  readonly secretNames: readonly string[];
 }
 
 /** Validated settings, resolved once at start and passed down. */
@@ -30,6 +45,8 @@ export interface ServerConfig {
   readonly accessLog: boolean;
   /** Webhook delivery tuning (poll interval, retries, timeouts); the defaults when absent. */
   readonly webhookDelivery?: Omit<WebhookDispatcherOptions, 'log' | 'clock'> | undefined;
+  /** The pipeline engine's limits and secrets; defaults when absent. */
+  readonly pipelines?: PipelineEngineConfig | undefined;
 }
 
 /** A setting that cannot be used; its message is one line naming the setting. */
@@ -43,7 +60,7 @@ export class ConfigError extends Error {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Defaults, then checks. Relative paths are resolved against `cwd`. */
-export function resolveServerConfig(options: ServerOptions, cwd: string = process.cwd()): ServerConfig {
+export function resolveServerConfig(options: ServerOptions, cwd: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const dataDir = resolve(cwd, options.dataDir ?? 'slipway-data');
   const host = options.host ?? '127.0.0.1';
   if (host.trim() === '') throw new ConfigError('--host must not be empty');
@@ -56,6 +73,20 @@ export function resolveServerConfig(options: ServerOptions, cwd: string = proces
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}; got '${logLevel}'`);
   }
+  const maxSteps = options.maxConcurrentSteps ?? env.SLIPWAY_MAX_CONCURRENT_STEPS;
+  const maxPerExecution = options.maxParallelPerExecution ?? env.SLIPWAY_MAX_PARALLEL_PER_EXECUTION;
+  const secretNames = (options.pipelineSecrets ?? env.SLIPWAY_PIPELINE_SECRETS ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  for (const name of secretNames) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new ConfigError(`--pipeline-secrets: '${name}' is not an environment variable name`);
+  }
+  const pipelines: PipelineEngineConfig = {
+    maxConcurrentSteps: maxSteps === undefined ? undefined : parseInteger(maxSteps, '--max-concurrent-steps', 1, 10_000),
+    maxParallelPerExecution: maxPerExecution === undefined ? undefined : parseInteger(maxPerExecution, '--max-parallel-per-execution', 1, 10_000),
+    secretNames,
+  };
   return Object.freeze({
     host,
     port,
@@ -66,6 +97,7 @@ export function resolveServerConfig(options: ServerOptions, cwd: string = proces
     bodyLimit,
     logLevel,
     accessLog: options.accessLog ?? false,
+    pipelines,
   });
 }
 

@@ -33,6 +33,12 @@ export interface Database {
   webhooks: WebhooksTable;
   webhook_deliveries: WebhookDeliveriesTable;
   change_log_cursors: { consumer: string; last_change_id: number; updated_time: number };
+  pipelines: PipelinesTable;
+  pipeline_versions: PipelineVersionsTable;
+  pipeline_executions: PipelineExecutionsTable;
+  pipeline_steps: PipelineStepsTable;
+  pipeline_attempts: PipelineAttemptsTable;
+  pipeline_cache: PipelineCacheTable;
 }
 
 export interface KeyValueTable {
@@ -223,4 +229,101 @@ export interface WebhookDeliveriesTable {
   creation_time: number;
   last_attempt_time: number | null;
   completed_time: number | null;
+}
+
+export interface PipelinesTable {
+  name: string;
+  description: string | null;
+  latest_version: number;
+  latest_hash: string;
+  code_dir: string | null;
+  created_time: number;
+  updated_time: number;
+}
+
+export interface PipelineVersionsTable {
+  name: string;
+  version: number;
+  hash: string;
+  /** The validated model as JSON. */
+  definition: string;
+  source_format: string;
+  source_text: string | null;
+  created_time: number;
+  created_by: string;
+}
+
+export interface PipelineExecutionsTable {
+  /** Sorts by creation time (a time prefix), so newest-first is `order by execution_id desc`. */
+  execution_id: string;
+  pipeline_name: string;
+  pipeline_version: number;
+  pipeline_hash: string;
+  /** JSON map of param values. */
+  params: string;
+  trigger_type: string;
+  trigger_detail: string | null;
+  status: string;
+  actor: string;
+  created_time: number;
+  started_time: number | null;
+  ended_time: number | null;
+  retry_of: string | null;
+  experiment_id: string | null;
+  run_id: string | null;
+  reason: string | null;
+  code_dir: string | null;
+  code_digest: string | null;
+}
+
+export interface PipelineStepsTable {
+  execution_id: string;
+  step_id: string;
+  /** '' for the step itself; a matrix instance's key otherwise. */
+  instance: string;
+  position: number;
+  status: string;
+  started_time: number | null;
+  ended_time: number | null;
+  reason: string | null;
+  failure_class: string | null;
+  /** JSON maps. */
+  outputs: string;
+  artifacts: string;
+  metrics: string;
+  artifact_digests: string;
+  matrix_values: string | null;
+  expanded: number;
+  run_id: string | null;
+  cached_from: string | null;
+  reused_from: string | null;
+  next_attempt_time: number | null;
+  cache_key: string | null;
+}
+
+export interface PipelineAttemptsTable {
+  execution_id: string;
+  step_id: string;
+  instance: string;
+  attempt: number;
+  status: string;
+  started_time: number;
+  ended_time: number | null;
+  exit_code: number | null;
+  failure_class: string | null;
+  message: string | null;
+  run_id: string | null;
+  pid: number | null;
+  boot_id: string | null;
+  interrupted: number;
+  /** JSON `{cpu?, memoryBytes?, gpu?}`: the step's resource hints (migration 0005). */
+  resources: string | null;
+}
+
+export interface PipelineCacheTable {
+  cache_key: string;
+  execution_id: string;
+  step_id: string;
+  instance: string;
+  created_time: number;
 }

@@ -2,6 +2,8 @@ import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import { trackingMigration } from './migrations/0001-tracking.js';
 import { registryMigration } from './migrations/0002-registry.js';
 import { webhooksMigration } from './migrations/0003-webhooks.js';
+import { pipelinesMigration } from './migrations/0004-pipelines.js';
+import { attemptResourcesMigration } from './migrations/0005-attempt-resources.js';
 import type { SqlDatabase } from './sql-database.js';
 import type { SqlFlavor } from './sql-flavor.js';
 
@@ -14,6 +16,8 @@ export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0001-tracking': trackingMigration(flavor),
     '0002-registry': registryMigration(flavor),
     '0003-webhooks': webhooksMigration(flavor),
+    '0004-pipelines': pipelinesMigration(flavor),
+    '0005-attempt-resources': attemptResourcesMigration(flavor),
   };
 }
 

@@ -3,39 +3,8 @@ import { SlipwayClient, type AuditEntry, type Lineage, type ModelVersionDetail, 
 import { SqlRegistryStore } from '../../src/store-sql/sql-registry-store.js';
 import { closedPort, startLiveServer, type LiveServer } from '../support/live-server.js';
 import { seedTracking, type TrackingFixture } from '../support/registry-fixture.js';
-import { runCli } from '../support/server-process.js';
+import { CLEAN_ENV, cliEnv, failed, json, ok, runCli, type CliResult } from '../support/cli-runner.js';
 import { BACKENDS } from '../support/test-databases.js';
-
-type CliResult = Awaited<ReturnType<typeof runCli>>;
-
-/** The variables the CLI reads; cleared so the machine's own settings do not leak in. */
-const CLEAN_ENV = {
-  SLIPWAY_TRACKING_URI: '',
-  MLFLOW_TRACKING_URI: '',
-  SLIPWAY_ACTOR: '',
-  MLFLOW_TRACKING_USERNAME: '',
-  MLFLOW_TRACKING_PASSWORD: '',
-  MLFLOW_TRACKING_TOKEN: '',
-};
-
-/** Expects exit 0 and nothing on stderr; returns stdout. */
-function ok(result: CliResult): string {
-  expect(result.stderr).toBe('');
-  expect(result.code).toBe(0);
-  return result.stdout;
-}
-
-/** Expects a failure: the exit status and exactly one line on stderr, nothing on stdout. */
-function failed(result: CliResult, code: number): string {
-  expect(result.stdout).toBe('');
-  expect(result.code).toBe(code);
-  expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
-  return result.stderr.trimEnd();
-}
-
-function json<T>(result: CliResult): T {
-  return JSON.parse(ok(result)) as T;
-}
 
 /** The real built CLI (`node dist/cli/main.js models …`) against the real server, on each backend. */
 for (const backend of BACKENDS) {
@@ -43,7 +12,7 @@ for (const backend of BACKENDS) {
     let live: LiveServer;
     let fx: TrackingFixture;
     const models = (args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> =>
-      runCli(['models', ...args], { ...CLEAN_ENV, SLIPWAY_TRACKING_URI: live.url, SLIPWAY_ACTOR: 'ci-bot', ...env });
+      runCli(['models', ...args], cliEnv(live.url, env));
 
     beforeAll(async () => {
       live = await startLiveServer(backend);

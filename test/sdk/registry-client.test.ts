@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, SlipwayApiError, SlipwayClient } from '../../src/sdk/index.js';
+import { collect, SlipwayClient } from '../../src/sdk/index.js';
 import { SqlRegistryStore } from '../../src/store-sql/sql-registry-store.js';
 import { startLiveServer, type LiveServer } from '../support/live-server.js';
 import { seedTracking, type TrackingFixture } from '../support/registry-fixture.js';
+import { rejection } from '../support/sdk-rejection.js';
 import { BACKENDS } from '../support/test-databases.js';
 
 /** The SDK's registry client against the real server (over HTTP), on each backend. */
@@ -22,17 +23,6 @@ for (const backend of BACKENDS) {
     afterAll(async () => {
       await live?.stop();
     });
-
-    const rejection = (p: Promise<unknown>): Promise<SlipwayApiError> =>
-      p.then(
-        () => {
-          throw new Error('expected a SlipwayApiError');
-        },
-        (e: unknown) => {
-          expect(e).toBeInstanceOf(SlipwayApiError);
-          return e as SlipwayApiError;
-        },
-      );
 
     it('creates, reads (with the approval policy), updates, tags and renames registered models', async () => {
       const created = await alice.registry.createRegisteredModel('housing', { description: 'house prices', tags: { team: 'risk' } });

@@ -3,7 +3,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, startServerProcess } from '../support/server-process.js';
+import { runCli } from '../support/cli-runner.js';
+import { startServerProcess } from '../support/server-process.js';
 
 describe('slipway server', () => {
   const dirs: string[] = [];
@@ -23,6 +24,8 @@ describe('slipway server', () => {
     [['--backend-store-uri', 'sqlite:relative.db'], 'sqlite:///'],
     [['--artifacts-destination', 's3://bucket/x'], "'s3' scheme is not supported yet"],
     [['--log-level', 'loud'], '--log-level must be one of'],
+    [['--max-concurrent-steps', '0'], '--max-concurrent-steps'],
+    [['--max-parallel-per-execution', 'many'], '--max-parallel-per-execution'],
   ])('refuses bad config %j with one clear line and a non-zero exit', async (args, message) => {
     const { code, stdout, stderr } = await runCli(['server', '--data-dir', tempDir(), ...args]);
     expect(code).toBe(2);
@@ -30,6 +33,12 @@ describe('slipway server', () => {
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toContain(message);
     expect(stderr).not.toContain('secret');
+  });
+
+  it('refuses a pipeline secret that is not an environment variable name', async () => {
+    const { code, stderr } = await runCli(['server', '--data-dir', tempDir(), '--pipeline-secrets', 'TOKEN,not a name']);
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe("slipway server: --pipeline-secrets: 'not a name' is not an environment variable name");
   });
 
   it('reads its settings from SLIPWAY_* environment variables', async () => {

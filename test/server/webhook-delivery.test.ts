@@ -9,7 +9,8 @@ import { HttpWebhookSender } from '../../src/webhooks/http-webhook-sender.js';
 import { WebhookDispatcher, type WebhookDispatcherOptions } from '../../src/webhooks/webhook-dispatcher.js';
 import { BACKENDS } from '../support/test-databases.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
-import { eventually, startReceiver, type Received, type WebhookReceiver } from '../support/webhook-receiver.js';
+import { eventually } from '../support/eventually.js';
+import { startReceiver, type Received, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 type Json = Record<string, unknown>;
 interface Delivery {

@@ -24,10 +24,12 @@ for (const backend of BACKENDS) {
           ['0001-tracking', 'Success'],
           ['0002-registry', 'Success'],
           ['0003-webhooks', 'Success'],
+          ['0004-pipelines', 'Success'],
+          ['0005-attempt-resources', 'Success'],
         ]);
         expect(await migrateToLatest(db.database)).toEqual([]);
         const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db.database.db);
-        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking', '0002-registry', '0003-webhooks']);
+        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking', '0002-registry', '0003-webhooks', '0004-pipelines', '0005-attempt-resources']);
       } finally {
         await db.dispose();
       }

@@ -14,12 +14,13 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
-export async function startLiveServer(backend: TestBackend): Promise<LiveServer> {
+/** `args` are more `slipway server` options (e.g. `--max-concurrent-steps 4`). */
+export async function startLiveServer(backend: TestBackend, args: readonly string[] = []): Promise<LiveServer> {
   const database = await backend.create();
   const dir = mkdtempSync(join(tmpdir(), 'slipway-live-'));
   let server: ServerProcess;
   try {
-    server = await startServerProcess(['--data-dir', dir, '--backend-store-uri', database.uri, '--artifacts-destination', join(dir, 'artifacts')]);
+    server = await startServerProcess(['--data-dir', dir, '--backend-store-uri', database.uri, '--artifacts-destination', join(dir, 'artifacts'), ...args]);
   } catch (e) {
     await database.dispose();
     rmSync(dir, { recursive: true, force: true });

@@ -43,18 +43,6 @@ export async function startServerProcess(args: readonly string[], env: NodeJS.Pr
   return { url, child, output: () => out, exited };
 }
 
-/** Runs `slipway <args>` to completion. */
-export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 /** POSTs JSON to an MLflow path on a live server. */
 export async function postJson(base: string, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${base}/api/2.0/mlflow${path}`, {

@@ -16,6 +16,7 @@ import os
 import re
 import signal
 import subprocess
+import sys
 import time
 import urllib.parse
 import uuid
@@ -99,9 +100,14 @@ def _start_server(backend: str, tmp_dir: Path, backend_store_uri: str | None) ->
     cmd = ["node", str(MAIN_JS), "server", "--port", "0", "--data-dir", str(data_dir)]
     if backend_store_uri is not None:
         cmd += ["--backend-store-uri", backend_store_uri]
+    # Pipeline steps run `python` from the server's PATH: make it this (the venv's) Python,
+    # which has mlflow and scikit-learn (test_examples_pipelines.py).
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
     log_file = open(log_path, "wb")  # noqa: SIM115 - handed to the child, closed below
     try:
-        process = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            cmd, cwd=REPO_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     finally:
         log_file.close()
 

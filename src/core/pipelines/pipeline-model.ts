@@ -117,6 +117,20 @@ interface StepCommon {
   readonly matrix?: MatrixSpec;
 }
 
+/**
+ * What a `run:` step expects to use. Recorded on every attempt and passed to the executor
+ * for executors that schedule or limit by them; the local executor does not limit.
+ * Only the hints given are present (at least one).
+ */
+export interface StepResources {
+  /** CPU cores (> 0; fractions allowed: `0.5`). */
+  readonly cpu?: number;
+  /** Memory in bytes (written `512Mi`, `2Gi`, `1G`, `750M`). */
+  readonly memoryBytes?: number;
+  /** GPUs (an integer ≥ 0). */
+  readonly gpu?: number;
+}
+
 /** A step that runs a shell command. */
 export interface RunStepDefinition extends StepCommon {
   readonly kind: 'run';
@@ -124,6 +138,14 @@ export interface RunStepDefinition extends StepCommon {
   readonly workingDirectory?: string;
   readonly outputs: Readonly<Record<string, StepOutput>>;
   readonly metrics: readonly MetricDefinition[];
+  /** Absent when the step gives no resource hints. */
+  readonly resources?: StepResources;
+  /**
+   * The files of the code directory the step's result depends on: paths or globs relative
+   * to the code directory, as written. When present, the cache key covers exactly these
+   * files instead of the whole code snapshot.
+   */
+  readonly code?: readonly string[];
 }
 
 /** A step that runs one of Slipway's built-in steps (`uses: slipway/evaluate`). */

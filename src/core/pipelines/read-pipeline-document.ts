@@ -29,8 +29,10 @@ import {
   type RetryPolicy,
   type StepDefinition,
   type StepOutput,
+  type StepResources,
 } from './pipeline-model.js';
 import { parseDuration } from './parse-duration.js';
+import { parseMemory } from './resource-quantities.js';
 
 /** Where parts of a step came from, when that is not just `steps[i].<key>`. */
 export interface StepSource {
@@ -77,12 +79,15 @@ const STEP_KEYS = [
   'outputs',
   'metrics',
   'matrix',
+  'resources',
+  'code',
 ];
 const RETRY_KEYS = ['max-attempts', 'backoff', 'retry-on'];
 const BACKOFF_KEYS = ['initial-seconds', 'factor', 'max-seconds', 'jitter'];
 const CACHE_KEYS = ['enabled', 'expire-after'];
 const OUTPUT_KEYS = ['path', 'type', 'description'];
 const METRIC_KEYS = ['name', 'regex'];
+const RESOURCE_KEYS = ['cpu', 'memory', 'gpu'];
 
 /** Keys people bring from other tools, and what Slipway calls them. */
 const KEY_HINTS: Readonly<Record<string, string>> = {
@@ -100,6 +105,10 @@ const KEY_HINTS: Readonly<Record<string, string>> = {
   'continue-on-error': "not supported; use 'if: always()' on the steps that follow",
   required: 'a param without a default is required',
   choices: "use 'options'",
+  requests: "give the hints directly: 'resources: {cpu: 2, memory: 4Gi}'",
+  limits: "give the hints directly: 'resources: {cpu: 2, memory: 4Gi}'",
+  gpus: "use 'gpu'",
+  mem: "use 'memory'",
 };
 
 const isMap = (value: unknown): value is Record<string, unknown> =>
@@ -392,9 +401,14 @@ class DocumentReader {
     let step: StepDefinition | undefined;
 
     if (hasUses && !hasRun) {
-      for (const key of ['outputs', 'metrics', 'working-directory'] as const) {
+      for (const key of ['outputs', 'metrics', 'working-directory', 'resources', 'code'] as const) {
         if (map[key] !== undefined) {
-          const why = key === 'outputs' ? ' (built-in steps declare their own outputs)' : '';
+          const why =
+            key === 'outputs'
+              ? ' (built-in steps declare their own outputs)'
+              : key === 'resources' || key === 'code'
+                ? ' (built-in steps run inside the server)'
+                : '';
           this.report([...path, key], `'${key}' only goes with 'run' steps${why}`, { target: 'key' });
         }
       }
@@ -425,6 +439,9 @@ class DocumentReader {
       const outputs =
         map.outputs === undefined || map.outputs === null ? {} : this.readOutputs(map.outputs, [...path, 'outputs'], outputPaths);
       const metrics = map.metrics === undefined || map.metrics === null ? [] : this.readMetrics(map.metrics, [...path, 'metrics']);
+      const resources =
+        map.resources === undefined || map.resources === null ? undefined : this.readResources(map.resources, [...path, 'resources'], label);
+      const code = map.code === undefined || map.code === null ? undefined : this.readCode(map.code, [...path, 'code'], label);
       if (run !== undefined) {
         step = {
           kind: 'run',
@@ -433,6 +450,9 @@ class DocumentReader {
           ...(workingDirectory === undefined ? {} : { workingDirectory }),
           outputs,
           metrics,
+          // Only when given, so the canonical JSON (and hash) of a step without them is unchanged.
+          ...(resources === undefined ? {} : { resources }),
+          ...(code === undefined ? {} : { code }),
         };
       }
     }
@@ -563,6 +583,95 @@ class DocumentReader {
       return { enabled };
     }
     return { enabled, expireAfterSeconds: seconds };
+  }
+
+  /** `{cpu, memory, gpu}`: cores (> 0), a memory quantity (`2Gi`, kept as bytes), GPUs (integer ≥ 0). */
+  private readResources(value: unknown, path: DocumentPath, label: string): StepResources | undefined {
+    const map = this.expectMap(value, path, `'resources' of ${label} (a map of 'cpu', 'memory' and 'gpu')`);
+    if (map === undefined) return undefined;
+    this.checkKeys(map, RESOURCE_KEYS, path, "'resources'");
+    if (!RESOURCE_KEYS.some((key) => map[key] !== undefined && map[key] !== null)) {
+      this.report(path, `'resources' of ${label} gives no hint: set 'cpu', 'memory' or 'gpu' (or leave 'resources' out)`);
+      return undefined;
+    }
+    let ok = true;
+    let cpu: number | undefined;
+    if (map.cpu !== undefined && map.cpu !== null) {
+      if (typeof map.cpu === 'string') {
+        this.report([...path, 'cpu'], `'cpu' must be a number of cores (0.5 for half a core, 2 for two), not '${map.cpu}'`);
+      } else {
+        cpu = this.positiveNumber(map.cpu, [...path, 'cpu'], "'cpu' (cores)");
+      }
+      if (cpu === undefined) ok = false;
+    }
+    let memoryBytes: number | undefined;
+    if (map.memory !== undefined && map.memory !== null) {
+      if (typeof map.memory !== 'string') {
+        const shown = typeof map.memory === 'number' ? `the number ${map.memory}` : typeName(map.memory);
+        this.report([...path, 'memory'], `'memory' must be a quantity with a unit such as '512Mi' or '2Gi', not ${shown}`);
+      } else {
+        const parsed = parseMemory(map.memory);
+        if ('bytes' in parsed) memoryBytes = parsed.bytes;
+        else this.report([...path, 'memory'], `invalid memory '${map.memory}': ${parsed.problem}`);
+      }
+      if (memoryBytes === undefined) ok = false;
+    }
+    let gpu: number | undefined;
+    if (map.gpu !== undefined && map.gpu !== null) {
+      if (typeof map.gpu === 'number' && Number.isSafeInteger(map.gpu) && map.gpu >= 0) gpu = map.gpu;
+      else {
+        const shown = typeof map.gpu === 'number' ? String(map.gpu) : typeof map.gpu === 'string' ? `'${map.gpu}'` : typeName(map.gpu);
+        this.report([...path, 'gpu'], `'gpu' must be a whole number of GPUs (0 or more), not ${shown}`);
+        ok = false;
+      }
+    }
+    if (!ok) return undefined;
+    return {
+      ...(cpu === undefined ? {} : { cpu }),
+      ...(memoryBytes === undefined ? {} : { memoryBytes }),
+      ...(gpu === undefined ? {} : { gpu }),
+    };
+  }
+
+  /** A path or glob, or a list of them, relative to the code directory; literal (no expressions). */
+  private readCode(value: unknown, path: DocumentPath, label: string): string[] | undefined {
+    const items: { value: unknown; path: DocumentPath }[] =
+      typeof value === 'string'
+        ? [{ value, path }]
+        : Array.isArray(value)
+          ? (value as unknown[]).map((item, i) => ({ value: item, path: [...path, i] }))
+          : [];
+    if (typeof value !== 'string' && !Array.isArray(value)) {
+      this.report(path, `'code' of ${label} must be a path or glob, or a list of them (relative to the code directory), not ${typeName(value)}`);
+      return undefined;
+    }
+    if (items.length === 0) {
+      this.report(path, `'code' of ${label} must not be empty (leave it out to use the whole code directory)`);
+      return undefined;
+    }
+    const code: string[] = [];
+    let ok = true;
+    for (const item of items) {
+      const text = this.string(item.value, item.path, `a 'code' entry`, { nonEmpty: true });
+      if (text === undefined) {
+        ok = false;
+      } else if (hasPlaceholder(text)) {
+        this.report(item.path, `'code' entries are literal paths or globs; expressions are not evaluated here`);
+        ok = false;
+      } else if (text.startsWith('!')) {
+        this.report(item.path, `'code' entries name the files to include; '${text}' (a negated glob) is not supported`);
+        ok = false;
+      } else if (/^(?:[/\\]|[A-Za-z]:[/\\])/.test(text) || text.split(/[/\\]/).includes('..')) {
+        this.report(item.path, `a 'code' entry must be a path or glob relative to the code directory, not '${text}'`);
+        ok = false;
+      } else if (code.includes(text)) {
+        this.report(item.path, `'${text}' is listed twice in 'code'`);
+        ok = false;
+      } else {
+        code.push(text);
+      }
+    }
+    return ok ? code : undefined;
   }
 
   private relativePath(value: unknown, path: DocumentPath, what: string): string | undefined {

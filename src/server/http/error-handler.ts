@@ -1,11 +1,23 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode, httpStatusFor } from '../../core/errors/error-code.js';
 import { isSlipwayError } from '../../core/errors/slipway-error.js';
+import { isPipelineDefinitionError } from '../../core/pipelines/pipeline-issues.js';
 
 /** MLflow's error envelope. */
 export interface ErrorBody {
   readonly error_code: ErrorCode;
   readonly message: string;
+  /** Slipway's addition, for a pipeline definition or params that cannot be used: each problem with its place. */
+  readonly details?: { readonly issues: readonly IssueBody[] };
+}
+
+/** One problem of a pipeline definition: `file:line:column` when it came from a file, and the document path. */
+export interface IssueBody {
+  readonly message: string;
+  readonly path: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
 }
 
 /**
@@ -21,7 +33,10 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
 
 export function toErrorResponse(error: FastifyError | Error): { status: number; body: ErrorBody } {
   if (isSlipwayError(error)) {
-    return { status: error.status ?? httpStatusFor(error.code), body: { error_code: error.code, message: error.message } };
+    const body: ErrorBody = { error_code: error.code, message: error.message };
+    const status = error.status ?? httpStatusFor(error.code);
+    if (isPipelineDefinitionError(error)) return { status, body: { ...body, details: { issues: error.issues.map(issueBody) } } };
+    return { status, body };
   }
   const fastify = error as FastifyError & { validationFailed?: boolean };
   switch (fastify.code) {
@@ -48,6 +63,16 @@ export function toErrorResponse(error: FastifyError | Error): { status: number; 
   const status = typeof fastify.statusCode === 'number' ? fastify.statusCode : 500;
   if (status >= 400 && status < 500) return badRequest(status, ErrorCode.BAD_REQUEST, error.message);
   return { status: 500, body: { error_code: ErrorCode.INTERNAL_ERROR, message: 'Internal server error; see the server log.' } };
+}
+
+function issueBody(issue: { message: string; path: string; file?: string; line?: number; column?: number }): IssueBody {
+  return {
+    message: issue.message,
+    path: issue.path,
+    ...(issue.file === undefined ? {} : { file: issue.file }),
+    ...(issue.line === undefined ? {} : { line: issue.line }),
+    ...(issue.column === undefined ? {} : { column: issue.column }),
+  };
 }
 
 function badRequest(status: number, code: ErrorCode, message: string): { status: number; body: ErrorBody } {

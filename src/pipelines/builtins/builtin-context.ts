@@ -1,0 +1,50 @@
+/**
+ * What a built-in step (`uses: slipway/…`) gets when the engine runs it in-process.
+ * @module
+ */
+
+import type { JsonValue, PipelineDefinition } from '../../core/pipelines/pipeline-model.js';
+import type { ArtifactStore } from '../../core/ports/artifact-store.js';
+import type { ExecutionRecord } from '../../core/ports/pipeline-store.js';
+import type { RegistryStore } from '../../core/ports/registry-store.js';
+import type { RegistryService } from '../../core/registry/registry-service.js';
+import type { TrackingService } from '../../core/tracking/tracking-service.js';
+
+export interface BuiltinContext {
+  readonly registry: RegistryService;
+  /** For lineage links (the service has no write for them). */
+  readonly registryStore: RegistryStore;
+  readonly tracking: TrackingService;
+  readonly artifacts: ArtifactStore;
+  readonly fetch: typeof fetch;
+  readonly execution: ExecutionRecord;
+  readonly definition: PipelineDefinition;
+  readonly stepId: string;
+  /** The evaluated `with:` inputs. */
+  readonly inputs: Readonly<Record<string, JsonValue>>;
+  /** Upstream artifacts by the local path an expression gave for them: the URI and the producing step's run. */
+  readonly artifactByLocalPath: ReadonlyMap<string, { readonly uri: string; readonly runId?: string | undefined; readonly stepId: string }>;
+  log(line: string): void;
+}
+
+export interface BuiltinResult {
+  readonly outputs: Record<string, string>;
+  /** Set by a gate that rejected (with `fail-on-reject`): the step fails with class `gate`. */
+  readonly gateRejected?: string | undefined;
+}
+
+/** A failure of a built-in step: class `user` unless said otherwise. */
+export class BuiltinStepError extends Error {
+  constructor(
+    message: string,
+    readonly failureClass: 'user' | 'infrastructure' = 'user',
+  ) {
+    super(message);
+    this.name = 'BuiltinStepError';
+  }
+}
+
+export type BuiltinRunner = (context: BuiltinContext) => Promise<BuiltinResult>;
+
+export const text = (value: JsonValue | undefined): string | undefined =>
+  value === undefined || value === null ? undefined : typeof value === 'string' ? value : JSON.stringify(value);

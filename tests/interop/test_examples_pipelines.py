@@ -1,0 +1,137 @@
+"""The examples end to end: `slipway run examples/…/pipeline.* --wait` against a live server.
+
+Each example runs through the CLI (dist/cli/main.js) and the server's pipeline engine: the
+steps run in snapshots of the example's directory with the venv's `python` (conftest puts
+it first on the server's PATH), log into MLflow runs, and the built-in steps gate, register
+and promote. Checked: the execution succeeded, every step did what it says, the registered
+version exists (with alias `champion` for California housing), and its lineage links the
+execution. A second California run with the same params cannot beat the champion by
+`min_improvement`, so its gate stops it before register and promote.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import urllib.parse
+from typing import Any
+
+import mlflow
+import pytest
+import requests
+
+from conftest import MAIN_JS, REPO_ROOT, SlipwayServer, unique_name
+
+RUN_TIMEOUT_S = 300
+SLIPWAY_API = "/api/slipway/v1"
+
+
+def slipway_run(server: SlipwayServer, file: str, params: dict[str, object]) -> dict[str, Any]:
+    """`slipway run <file> -p … --wait --json`; returns the finished execution."""
+    cmd = ["node", str(MAIN_JS), "run", file, "--wait", "--json", "--poll-interval", "250", "--tracking-uri", server.url]
+    for name, value in params.items():
+        cmd += ["-p", f"{name}={value}"]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, capture_output=True, text=True, timeout=RUN_TIMEOUT_S, check=False)
+    assert proc.stdout.strip(), f"`slipway run` printed nothing (exit {proc.returncode}):\n{proc.stderr}"
+    result = json.loads(proc.stdout)
+    execution = result["execution"]
+    logs = "" if proc.returncode == 0 else step_logs(server, execution)
+    assert proc.returncode == 0, f"exit {proc.returncode}: {json.dumps(execution, indent=2)}\n{proc.stderr}\n{logs}"
+    assert execution["status"] == "succeeded", json.dumps(execution, indent=2)
+    return execution
+
+
+def step_logs(server: SlipwayServer, execution: dict[str, Any]) -> str:
+    """Every step's log, for a failure message."""
+    out = []
+    for step in execution.get("steps", []):
+        response = requests.get(
+            f"{server.url}{SLIPWAY_API}/executions/{execution['execution_id']}/logs",
+            params={"step": step["step_id"], "max_bytes": 20000},
+            timeout=10,
+        )
+        text = response.json().get("text", response.text) if response.ok else response.text
+        out.append(f"--- {step['step_id']} ({step['status']}) ---\n{text}")
+    return "\n".join(out)
+
+
+def steps_by_id(execution: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["step_id"]: s for s in execution["steps"]}
+
+
+def lineage(server: SlipwayServer, name: str, version: str) -> dict[str, Any]:
+    quoted = urllib.parse.quote(name, safe="")
+    response = requests.get(f"{server.url}{SLIPWAY_API}/registered-models/{quoted}/versions/{version}/lineage", timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()["lineage"]
+
+
+def assert_lineage_links_execution(server: SlipwayServer, name: str, version: str, execution: dict[str, Any], run_id: str) -> None:
+    graph = lineage(server, name, version)
+    node_ids = {n["id"] for n in graph["nodes"]}
+    execution_node = f"pipeline_execution:{execution['execution_id']}"
+    assert execution_node in node_ids, graph
+    assert any(e["from"] == execution_node and e["to"] == graph["root"] for e in graph["edges"]), graph
+    assert f"run:{run_id}" in node_ids, graph  # the training step's run
+
+
+def test_california_housing_end_to_end(server: SlipwayServer, client: mlflow.MlflowClient) -> None:
+    model_name = unique_name("california-housing")
+    params = {"n_estimators": 10, "max_depth": 8, "model_name": model_name}
+    execution = slipway_run(server, "examples/california-housing/pipeline.yaml", params)
+
+    steps = steps_by_id(execution)
+    assert list(steps) == ["prepare", "train", "evaluate", "register", "promote"]
+    assert all(s["status"] == "succeeded" for s in steps.values()), steps
+    prepare, train = steps["prepare"], steps["train"]
+    assert prepare["outputs"]["rows"] == "20640"
+    assert prepare["outputs"]["imputed_total_bedrooms"] == "207"
+    assert set(prepare["artifacts"]) == {"train", "test"}
+    assert all(uri.startswith("mlflow-artifacts:/") for uri in prepare["artifacts"].values())
+    assert set(train["metrics"]) == {"rmse", "mae", "r2"} and train["metrics"]["rmse"] < 70_000
+    run = client.get_run(train["run_id"])
+    assert run.data.tags["mlflow.parentRunId"] == execution["run_id"]
+    assert run.data.params["n_estimators"] == "10"
+    assert run.data.metrics["rmse"] == pytest.approx(train["metrics"]["rmse"], abs=1e-4)
+    assert steps["evaluate"]["outputs"]["passed"] == "true"
+
+    version = steps["register"]["outputs"]["version"]
+    assert version == "1"
+    champion = client.get_model_version_by_alias(model_name, "champion")
+    assert champion.version == version
+    assert champion.run_id == train["run_id"]
+    assert champion.tags["slipway.execution_id"] == execution["execution_id"]
+    assert "trained on 16512 districts" in champion.description
+    assert_lineage_links_execution(server, model_name, version, execution, train["run_id"])
+    datasets = {n["label"] for n in lineage(server, model_name, version)["nodes"] if n["kind"] == "dataset"}
+    assert datasets == {"train", "test"}  # the inputs train.py logs
+
+    # The same params again: no 1 % improvement over the champion, so the gate stops it.
+    again = slipway_run(server, "examples/california-housing/pipeline.yaml", params)
+    steps = steps_by_id(again)
+    assert steps["train"]["metrics"]["rmse"] == train["metrics"]["rmse"]  # deterministic
+    assert steps["evaluate"]["failure_class"] == "gate", steps["evaluate"]
+    assert steps["register"]["status"] == "gated" and steps["promote"]["status"] == "gated"
+    assert client.get_model_version_by_alias(model_name, "champion").version == version
+    assert [v.version for v in client.search_model_versions(f"name = '{model_name}'")] == [version]
+
+
+def test_heart_disease_end_to_end(server: SlipwayServer, client: mlflow.MlflowClient) -> None:
+    model_name = unique_name("heart-disease")
+    # The TypeScript twin: the same pipeline (and hash) as pipeline.yaml.
+    execution = slipway_run(server, "examples/heart-disease/pipeline.ts", {"C": 0.5, "model_name": model_name})
+
+    steps = steps_by_id(execution)
+    assert list(steps) == ["train", "evaluate", "register"]
+    assert all(s["status"] == "succeeded" for s in steps.values()), steps
+    train = steps["train"]
+    assert set(train["metrics"]) == {"acc", "val_acc", "roc_auc"} and train["metrics"]["roc_auc"] > 0.8
+    assert steps["evaluate"]["outputs"]["passed"] == "true"
+
+    version = steps["register"]["outputs"]["version"]
+    registered = client.get_model_version(model_name, version)
+    assert registered.run_id == train["run_id"]
+    assert registered.source.startswith("models:/m-")
+    assert registered.tags["slipway.pipeline"] == "heart-disease"
+    assert_lineage_links_execution(server, model_name, version, execution, train["run_id"])
+    assert client.get_run(train["run_id"]).data.params["C"] == "0.5"
