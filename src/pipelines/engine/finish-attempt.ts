@@ -1,0 +1,81 @@
+import type { StepDefinition } from '../../core/pipelines/pipeline-model.js';
+import type { AttemptRecord, StepRecord } from '../../core/ports/pipeline-store.js';
+import { afterFailure } from './after-failure.js';
+import { describeError } from './describe-error.js';
+import type { EngineContext } from './engine-context.js';
+import type { AttemptControl, AttemptResult } from './run-step-attempt.js';
+
+/**
+ * Records the end of an attempt (one transition) and ends its MLflow run: succeeded (with a
+ * cache entry), cancelled, a rejecting gate, a failure to retry or not (see
+ * {@link afterFailure}), or — ended by a graceful shutdown — back to `pending`, not counted.
+ */
+export async function finishAttempt(
+  ctx: EngineContext,
+  executionId: string,
+  step: StepDefinition,
+  started: StepRecord,
+  attempt: AttemptRecord,
+  result: AttemptResult,
+  key: string | undefined,
+  control: AttemptControl,
+): Promise<void> {
+  const record = await ctx.deps.store.getExecution(executionId);
+  const row = record.steps.find((s) => s.stepId === started.stepId && s.instance === started.instance);
+  if (row === undefined) return;
+  const now = ctx.now();
+  const ids = { stepId: row.stepId, instance: row.instance };
+  if (attempt.runId !== undefined && Object.keys(result.metrics).length > 0) {
+    await ctx.runs.logMetrics(attempt.runId, result.metrics).catch((e: unknown) => ctx.warn(`pipeline engine: cannot log metrics: ${describeError(e)}`));
+  }
+  const exitCode = result.exitCode === undefined ? {} : { exitCode: result.exitCode };
+
+  if (ctx.stopping && control.cancelled && !result.ok && record.status === 'running') {
+    // Ended by a graceful shutdown: runs again after the restart, not counted as a try.
+    const message = 'interrupted by a server shutdown; the step runs again when the server restarts';
+    await ctx.deps.store.applyTransition({
+      executionId,
+      steps: [{ ...row, status: 'pending', metrics: result.metrics }],
+      attempts: [{ ...attempt, ...ids, ...exitCode, status: 'failed', endedTime: now, failureClass: 'infrastructure', message, interrupted: true }],
+    });
+    await ctx.runs.endRun(attempt.runId, 'KILLED').catch(() => undefined);
+    return;
+  }
+
+  if (result.ok) {
+    await ctx.deps.store.applyTransition({
+      executionId,
+      steps: [
+        {
+          ...row,
+          status: 'succeeded',
+          endedTime: now,
+          outputs: result.outputs,
+          artifacts: result.artifacts,
+          artifactDigests: result.artifactDigests,
+          metrics: result.metrics,
+          reason: undefined,
+          failureClass: undefined,
+        },
+      ],
+      attempts: [{ ...attempt, ...ids, ...exitCode, status: 'succeeded', endedTime: now }],
+      cacheEntries: key !== undefined && step.cache.enabled ? [{ cacheKey: key, executionId, stepId: row.stepId, instance: row.instance, createdTime: now }] : [],
+    });
+    await ctx.runs.endRun(attempt.runId, 'FINISHED').catch(() => undefined);
+    return;
+  }
+
+  const failedAttempt: AttemptRecord = { ...attempt, ...exitCode, status: 'failed', endedTime: now, failureClass: result.failureClass, message: result.message };
+  const attempts = row.attempts.map((a) => (a.attempt === attempt.attempt ? failedAttempt : a));
+  let next: StepRecord;
+  if (result.failureClass === 'cancelled' || record.status === 'cancelling') {
+    next = { ...row, status: 'cancelled', endedTime: now, failureClass: 'cancelled', reason: result.message, metrics: result.metrics };
+  } else if (result.failureClass === 'gate') {
+    const outputs = result.outputs ?? {};
+    next = { ...row, status: 'failed', endedTime: now, failureClass: 'gate', reason: result.message, outputs };
+  } else {
+    next = { ...afterFailure(record, step, { ...row, attempts }, result.failureClass, result.message, now, ctx.options.random), metrics: result.metrics };
+  }
+  await ctx.deps.store.applyTransition({ executionId, steps: [next], attempts: [{ ...failedAttempt, ...ids }] });
+  await ctx.runs.endRun(attempt.runId, result.failureClass === 'cancelled' ? 'KILLED' : 'FAILED').catch(() => undefined);
+}
