@@ -39,29 +39,40 @@
  * run `npm run build` first. Servers, temporary directories and PostgreSQL schemas are
  * removed even when a run fails or is interrupted (`--keep` keeps the directories).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import pg from 'pg';
+import { pathToFileURL } from 'node:url';
 // Types only (erased): at run time the SDK is the built one, `dist/sdk/index.js`, loaded in main()
 // — the same build as the server, and unaffected by work in progress under src/.
 import type * as SdkModule from '../src/sdk/index.js';
 import type { Execution, SlipwayClient, StepExecution } from '../src/sdk/index.js';
+import { REPO, SLIPWAY_MAIN } from './support/bench-paths.js';
+import { cleanupMark, isInterrupted, onCleanup, runCleanup, runWithCleanup } from './support/cleanup-stack.js';
+import { fmtMs } from './support/format-ms.js';
+import { errorText, log, setLogName } from './support/log.js';
+import { gitCommit, loadAverages, machineLine } from './support/machine-facts.js';
+import { markdownHead, markdownTable } from './support/markdown-table.js';
+import { listOf, makeUsage, nodeArgs, parseBenchArgs, positiveInt, type Usage } from './support/parse-bench-args.js';
+import { mean, percentile } from './support/percentiles.js';
+import { pgAdmin, pgHost, pgReachable, schemaUrl } from './support/postgres-admin.js';
+import { CLOCK_TICKS, cpuTicks, descendants, postgresCpuSeconds, vmRssKb } from './support/proc-stats.js';
+import { RssSampler } from './support/rss-sampler.js';
+import { startServerProcess, stopServerProcess, waitForServer } from './support/start-server-process.js';
+import { waitUntilIdle } from './support/wait-until-idle.js';
+import { makeWorkDir } from './support/work-dir.js';
+import { writeResults } from './support/write-results.js';
 
 let sdk: typeof SdkModule | undefined;
 
 // ---------------------------------------------------------------------------------------
 // Configuration
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const SLIPWAY_MAIN = path.join(REPO, 'dist', 'cli', 'main.js');
+setLogName('pipeline-bench');
+
 const SLIPWAY_SDK = path.join(REPO, 'dist', 'sdk', 'index.js');
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://slipway:slipway@127.0.0.1:5432/slipway_test';
 
 const TARGETS = { overheadMs: 20, rssMb: 250 } as const;
 // Polling a big execution costs the server CPU (a full read and its JSON), so the wall times come
@@ -94,215 +105,67 @@ function parseOptions(argv: readonly string[]): Options {
   let maxConcurrent: number | 'default' | undefined;
   let keep = false;
   let serverNodeArgs: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usage(`${flag} needs a value`);
-      return v;
-    };
+  const int = (text: string, flag: string, min: number, max: number): number => positiveInt(text, flag, min, max, usage);
+  parseBenchArgs(argv, usage, (flag, value) => {
     switch (flag) {
-      case '--backends': {
-        const items = value().split(',').map((s) => s.trim()).filter((s) => s !== '');
-        for (const item of items) if (item !== 'sqlite' && item !== 'postgresql') usage(`--backends: '${item}' is not sqlite or postgresql`);
-        if (items.length === 0) usage('--backends must name sqlite, postgresql or both');
-        backends = items as BackendName[];
-        break;
-      }
+      case '--backends':
+        backends = listOf(value(), ['sqlite', 'postgresql'] as const, flag, usage, {
+          notAllowed: (item) => `--backends: '${item}' is not sqlite or postgresql`,
+          empty: '--backends must name sqlite, postgresql or both',
+        });
+        return true;
       case '--steps':
-        steps = positiveInt(value(), flag, 1, 5000);
-        break;
+        steps = int(value(), flag, 1, 5000);
+        return true;
       case '--fanout':
-        fanout = positiveInt(value(), flag, 1, 9999);
-        break;
+        fanout = int(value(), flag, 1, 9999);
+        return true;
       case '--max-parallel':
-        maxParallel = positiveInt(value(), flag, 1, 1000);
-        break;
+        maxParallel = int(value(), flag, 1, 1000);
+        return true;
       case '--repeat':
-        repeat = positiveInt(value(), flag, 1, 100);
-        break;
+        repeat = int(value(), flag, 1, 100);
+        return true;
       case '--max-concurrent-steps': {
         const v = value();
-        maxConcurrent = v === 'default' ? 'default' : positiveInt(v, flag, 1, 10_000);
-        break;
+        maxConcurrent = v === 'default' ? 'default' : int(v, flag, 1, 10_000);
+        return true;
       }
       case '--keep':
         keep = true;
-        break;
+        return true;
       case '--server-node-args':
-        serverNodeArgs = value().split(/\s+/).filter((s) => s !== '');
-        break;
-      case '--help':
-      case '-h':
-        usage();
-        break;
+        serverNodeArgs = nodeArgs(value());
+        return true;
       default:
-        usage(`unknown argument '${arg}'`);
+        return false;
     }
-  }
+  });
   const maxConcurrentSteps = maxConcurrent === 'default' ? undefined : (maxConcurrent ?? maxParallel);
   return { backends, steps, fanout, maxParallel, repeat, maxConcurrentSteps, keep, serverNodeArgs };
 }
 
-function positiveInt(text: string, flag: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) usage(`${flag} must be an integer from ${min} to ${max}; got '${text}'`);
-  return n;
-}
-
-function usage(error?: string): never {
-  const text =
-    'usage: npx tsx bench/pipeline-bench.ts [--backends sqlite,postgresql] [--steps N] [--fanout N]\n' +
+const usage: Usage = makeUsage(
+  'pipeline-bench',
+  'usage: npx tsx bench/pipeline-bench.ts [--backends sqlite,postgresql] [--steps N] [--fanout N]\n' +
     '                                       [--max-parallel N] [--repeat N] [--max-concurrent-steps N|default]\n' +
-    '                                       [--server-node-args "<node flags>"] [--keep]\n';
-  if (error !== undefined) {
-    process.stderr.write(`pipeline-bench: ${error}\n${text}`);
-    process.exit(2);
-  }
-  process.stdout.write(text);
-  process.exit(0);
-}
+    '                                       [--server-node-args "<node flags>"] [--keep]\n',
+);
 
 // ---------------------------------------------------------------------------------------
-// Cleanup: LIFO actions, also run on SIGINT/SIGTERM; server process groups SIGKILLed on exit.
-
-type CleanupAction = () => Promise<void> | void;
-const cleanupStack: { label: string; action: CleanupAction }[] = [];
-const liveGroups = new Set<number>();
-
-function onCleanup(label: string, action: CleanupAction): void {
-  cleanupStack.push({ label, action });
-}
-
-async function runCleanup(downTo = 0): Promise<void> {
-  while (cleanupStack.length > downTo) {
-    const { label, action } = cleanupStack.pop()!;
-    try {
-      await action();
-    } catch (e) {
-      log(`cleanup '${label}' failed: ${errorText(e)}`);
-    }
-  }
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: cleaning up`);
-    void runCleanup().finally(() => process.exit(130));
-  });
-}
-process.on('exit', () => {
-  for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
-});
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
-
-// ---------------------------------------------------------------------------------------
-// /proc: RSS and CPU
-
-const CLOCK_TICKS = 100; // USER_HZ on Linux
-
-function vmRssKb(pid: number): number | undefined {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? undefined : Number(m[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command: state(0) ppid(1) pgrp(2) ... utime(11) stime(12)
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** CPU seconds of every process named `postgres` on the machine (the database's share of the work). */
-function postgresCpuSeconds(): number {
-  let ticks = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== 'postgres') continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return ticks / CLOCK_TICKS;
-}
-
-/** Every descendant of `pid` (children of any of its threads, recursively). */
-function descendants(pid: number): number[] {
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.pop()!;
-    let tasks: string[];
-    try {
-      tasks = readdirSync(`/proc/${p}/task`);
-    } catch {
-      continue;
-    }
-    for (const task of tasks) {
-      let text: string;
-      try {
-        text = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8');
-      } catch {
-        continue;
-      }
-      for (const c of text.split(' ')) {
-        if (c.trim() === '') continue;
-        const child = Number(c);
-        out.push(child);
-        queue.push(child);
-      }
-    }
-  }
-  return out;
-}
+// RSS and CPU
 
 /**
  * Every 100 ms: the server's VmRSS (its node process alone) and, separately, the summed
  * VmRSS of its descendants (the steps' shells) and how many there are. Peaks are kept per
  * phase; the server's CPU time (utime + stime) is recorded at each phase change.
  */
-class RssSampler {
+class ServerRssSampler extends RssSampler {
   private readonly peaks = new Map<string, { serverKb: number; childrenKb: number; children: number }>();
-  private readonly cpu = new Map<string, number>();
-  private phase = 'startup';
-  private phaseCpuStart = 0;
-  private readonly timer: NodeJS.Timeout;
   overallPeakKb = 0;
 
   constructor(private readonly pid: number) {
-    this.timer = setInterval(() => this.sample(), 100);
-    this.timer.unref();
-  }
-
-  setPhase(phase: string): void {
-    this.sample();
-    const now = cpuTicks(this.pid) / CLOCK_TICKS;
-    this.cpu.set(this.phase, (this.cpu.get(this.phase) ?? 0) + now - this.phaseCpuStart);
-    this.phaseCpuStart = now;
-    this.phase = phase;
+    super();
   }
 
   peak(phase: string): { serverMb: number; childrenMb: number; children: number } | undefined {
@@ -310,18 +173,9 @@ class RssSampler {
     return p === undefined ? undefined : { serverMb: p.serverKb / 1024, childrenMb: p.childrenKb / 1024, children: p.children };
   }
 
-  cpuSeconds(phase: string): number | undefined {
-    return this.cpu.get(phase);
-  }
-
   /** The server's CPU seconds so far. */
   cpuNow(): number {
     return cpuTicks(this.pid) / CLOCK_TICKS;
-  }
-
-  stop(): void {
-    this.sample();
-    clearInterval(this.timer);
   }
 
   sample(): void {
@@ -347,13 +201,7 @@ class RssSampler {
 
 /** Waits until the server uses under 5% of a core over one second (gives up after 60 s). */
 async function quiesce(pid: number, what: string): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
-    const before = cpuTicks(pid);
-    await sleep(1_000);
-    if ((cpuTicks(pid) - before) / CLOCK_TICKS < 0.05) return;
-  }
-  log(`server still busy before ${what} after 60 s; measuring anyway`);
+  if (!(await waitUntilIdle(() => cpuTicks(pid), 60_000))) log(`server still busy before ${what} after 60 s; measuring anyway`);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -364,61 +212,31 @@ interface Server {
   readonly pid: number;
   readonly url: string;
   readonly client: SlipwayClient;
-  readonly rss: RssSampler;
+  readonly rss: ServerRssSampler;
   readonly logFile: string;
 }
 
 async function startServer(workDir: string, backendStoreUri: string | undefined, options: Options): Promise<Server> {
   const logFile = path.join(workDir, 'server.log');
-  const fd = openSync(logFile, 'a');
   const args = [...options.serverNodeArgs, SLIPWAY_MAIN, 'server', '--port', '0', '--data-dir', path.join(workDir, 'data')];
   if (backendStoreUri !== undefined) args.push('--backend-store-uri', backendStoreUri);
   if (options.maxConcurrentSteps !== undefined) args.push('--max-concurrent-steps', String(options.maxConcurrentSteps));
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of Object.keys(env)) if (name.startsWith('SLIPWAY_')) delete env[name];
-  const child = spawn(process.execPath, args, { cwd: workDir, env, detached: true, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('could not spawn the server');
-  liveGroups.add(pid);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${signal ?? code}`;
-  });
-  const rss = new RssSampler(pid);
-  onCleanup('stop the server', () => stopServer(child, rss));
-  const deadline = Date.now() + 60_000;
-  let url: string | undefined;
-  while (url === undefined) {
-    if (exited !== undefined) throw new Error(`the server ${exited} during start-up; log:\n${tail(logFile)}`);
+  const server = startServerProcess({ command: process.execPath, args, cwd: workDir, logFile, env }, 'could not spawn the server');
+  const rss = new ServerRssSampler(server.pid);
+  onCleanup('stop the server', () => stopServer(server.child, rss));
+  const url = await waitForServer(server, 'the server', { timeoutMs: 60_000, pollMs: 100, timeoutText: 'printed no URL within 60 s' }, () => {
     const m = /Slipway is running at (\S+)/.exec(readFileSync(logFile, 'utf8'));
-    if (m !== null) url = m[1]!;
-    else if (Date.now() > deadline) throw new Error(`the server printed no URL within 60 s; log:\n${tail(logFile)}`);
-    else await sleep(100);
-  }
+    return m === null ? undefined : m[1]!;
+  });
   const client = new sdk!.SlipwayClient({ trackingUri: url, actor: 'bench', timeoutMs: 120_000 });
-  return { process: child, pid, url, client, rss, logFile };
+  return { process: server.child, pid: server.pid, url, client, rss, logFile };
 }
 
-async function stopServer(child: ChildProcess, rss: RssSampler): Promise<void> {
+async function stopServer(child: ChildProcess, rss: ServerRssSampler): Promise<void> {
   rss.stop();
-  const pid = child.pid!;
-  if (child.exitCode === null && child.signalCode === null) {
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    killGroup(pid, 'SIGTERM');
-    const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-    if (timedOut) log('the server did not stop within 15 s of SIGTERM; killing');
-  }
-  killGroup(pid, 'SIGKILL');
-  liveGroups.delete(pid);
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
+  await stopServerProcess(child, 'the server');
 }
 
 // ---------------------------------------------------------------------------------------
@@ -481,6 +299,18 @@ async function runToEnd(client: SlipwayClient, name: string, intervalMs: number)
   return { execution, clientMs, polls };
 }
 
+/** runToEnd, with the CPU seconds the server process and PostgreSQL's processes used meanwhile. */
+async function runToEndWithCpu(
+  server: Server,
+  name: string,
+  intervalMs: number,
+): Promise<{ execution: Execution; clientMs: number; polls: number; serverCpuS: number; postgresCpuS: number }> {
+  const cpu0 = server.rss.cpuNow();
+  const pg0 = postgresCpuSeconds();
+  const run = await runToEnd(server.client, name, intervalMs);
+  return { ...run, serverCpuS: server.rss.cpuNow() - cpu0, postgresCpuS: postgresCpuSeconds() - pg0 };
+}
+
 function attemptMs(step: StepExecution): number {
   return step.attempts.reduce((sum, a) => sum + ((a.ended_time ?? a.started_time) - a.started_time), 0);
 }
@@ -534,11 +364,7 @@ interface ChainRun {
 }
 
 async function runChain(server: Server, name: string, n: number): Promise<ChainRun> {
-  const cpu0 = server.rss.cpuNow();
-  const pg0 = postgresCpuSeconds();
-  const { execution, clientMs } = await runToEnd(server.client, name, CHAIN_POLL_MS);
-  const serverCpuS = server.rss.cpuNow() - cpu0;
-  const postgresCpuS = postgresCpuSeconds() - pg0;
+  const { execution, clientMs, serverCpuS, postgresCpuS } = await runToEndWithCpu(server, name, CHAIN_POLL_MS);
   const steps = execution.steps;
   if (steps.length !== n || steps.some((s) => s.status !== 'succeeded' || s.attempts.length !== 1)) {
     throw new Error(`chain ${execution.execution_id}: expected ${n} steps succeeded in one attempt each`);
@@ -581,11 +407,7 @@ interface FanoutRun {
 }
 
 async function runFanout(server: Server, name: string, n: number): Promise<FanoutRun> {
-  const cpu0 = server.rss.cpuNow();
-  const pg0 = postgresCpuSeconds();
-  const { execution, clientMs, polls } = await runToEnd(server.client, name, FANOUT_POLL_MS);
-  const serverCpuS = server.rss.cpuNow() - cpu0;
-  const postgresCpuS = postgresCpuSeconds() - pg0;
+  const { execution, clientMs, polls, serverCpuS, postgresCpuS } = await runToEndWithCpu(server, name, FANOUT_POLL_MS);
   const parent = (id: string): StepExecution => {
     const s = execution.steps.find((x) => x.step_id === id && x.instance === undefined);
     if (s === undefined) throw new Error(`fan-out ${execution.execution_id} has no step '${id}'`);
@@ -660,43 +482,16 @@ async function readLatencyMs(client: SlipwayClient, executionId: string): Promis
   return percentile(times, 50);
 }
 
-async function pgReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    const res = await client.query<{ v: string }>('select current_setting($1) as v', ['server_version']);
-    return res.rows[0]?.v;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function pgAdmin(sqlText: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sqlText);
-  } finally {
-    await client.end();
-  }
-}
-
 async function runBackend(backend: BackendName, options: Options, postgres: string | undefined): Promise<BackendResult> {
   const title = backend === 'sqlite' ? 'SQLite' : `PostgreSQL ${postgres?.split(' ')[0] ?? ''}`.trim();
   const result: BackendResult = { backend, title, chains: [] };
-  const mark = cleanupStack.length;
+  const mark = cleanupMark();
   try {
-    const workDir = await mkdtemp(path.join(os.tmpdir(), `slipway-pipeline-bench-${backend}-`));
-    if (options.keep) log(`keeping ${workDir} (--keep)`);
-    else onCleanup(`remove ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
+    const workDir = await makeWorkDir(`slipway-pipeline-bench-${backend}-`, options.keep);
     let storeUri: string | undefined;
     if (backend === 'postgresql') {
       const schema = `bench_pipelines_${randomBytes(4).toString('hex')}`;
-      const url = new URL(PG_URL);
-      url.searchParams.set('schema', schema);
-      storeUri = url.toString();
+      storeUri = schemaUrl(schema);
       onCleanup(`drop schema ${schema}`, () => pgAdmin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
     }
     log(`${title}: starting the server`);
@@ -715,7 +510,7 @@ async function runBackend(backend: BackendName, options: Options, postgres: stri
     log(`${title}: timing ${options.steps} × sh -c true`);
     result.processStart = await measureProcessStart(options.steps, workDir);
 
-    for (let r = 1; r <= options.repeat && !interrupted; r++) {
+    for (let r = 1; r <= options.repeat && !isInterrupted(); r++) {
       await quiesce(server.pid, `chain ${r}`);
       server.rss.setPhase('chain');
       log(`${title}: (a) chain of ${options.steps} no-op steps, run ${r}/${options.repeat}`);
@@ -728,7 +523,7 @@ async function runBackend(backend: BackendName, options: Options, postgres: stri
     const lastChain = result.chains.at(-1);
     if (lastChain !== undefined) result.readChainMs = await readLatencyMs(server.client, lastChain.executionId);
 
-    if (!interrupted) {
+    if (!isInterrupted()) {
       await quiesce(server.pid, 'fan-out');
       server.rss.setPhase('fanout');
       log(`${title}: (b) ${options.fanout}-way fan-out, max-parallel ${options.maxParallel}`);
@@ -742,7 +537,7 @@ async function runBackend(backend: BackendName, options: Options, postgres: stri
     result.overallPeakMb = server.rss.overallPeakKb / 1024;
   } catch (e) {
     result.error = errorText(e);
-    if (!interrupted) log(`${title}: FAILED: ${result.error}`);
+    if (!isInterrupted()) log(`${title}: FAILED: ${result.error}`);
   } finally {
     await runCleanup(mark);
   }
@@ -912,20 +707,12 @@ function buildRows(results: BackendResult[], options: Options): Row[] {
 }
 
 function gatherFacts(postgres: string | undefined, options: Options): string[] {
-  const run = (cmd: string, args: string[]): string => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    } catch {
-      return 'unknown';
-    }
-  };
-  const cpus = os.cpus();
-  const pgText = postgres !== undefined ? `PostgreSQL ${postgres} (${new URL(PG_URL).host}), a fresh schema per run` : options.backends.includes('postgresql') ? 'not reachable' : 'not used in this run';
+  const pgText = postgres !== undefined ? `PostgreSQL ${postgres} (${pgHost()}), a fresh schema per run` : options.backends.includes('postgresql') ? 'not reachable' : 'not used in this run';
   return [
-    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
-    `- Slipway: commit ${run('git', ['-C', REPO, 'describe', '--always', '--dirty'])}, Node ${process.version}, \`node dist/cli/main.js server --port 0 --data-dir <tmp>${options.maxConcurrentSteps === undefined ? '' : ` --max-concurrent-steps ${options.maxConcurrentSteps}`}\` (engine defaults otherwise: loop woken by every change and every 500 ms)`,
+    machineLine(),
+    `- Slipway: commit ${gitCommit()}, Node ${process.version}, \`node dist/cli/main.js server --port 0 --data-dir <tmp>${options.maxConcurrentSteps === undefined ? '' : ` --max-concurrent-steps ${options.maxConcurrentSteps}`}\` (engine defaults otherwise: loop woken by every change and every 500 ms)`,
     `- PostgreSQL: ${pgText}`,
-    `- Load average (1/5/15 min) at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
+    `- Load average (1/5/15 min) at start: ${loadAverages()}`,
     `- Client: this process, through the SDK (\`client.pipelines\`); each timed phase starts once the server is idle (< 5% of a core over 1 s); an untimed ${WARMUP_STEPS}-step chain runs first`,
     '- Anchor: none runs on this machine (no Airflow or Kubeflow here; MLflow has no pipeline engine), so these are absolute numbers only',
   ];
@@ -933,26 +720,21 @@ function gatherFacts(postgres: string | undefined, options: Options): string[] {
 
 function renderMarkdown(results: BackendResult[], facts: string[], options: Options, startedAt: Date, seconds: number): string {
   const out: string[] = [];
-  out.push(`# Slipway pipeline engine: overhead per step and ${options.fanout}-way fan-out`);
-  out.push('');
-  out.push(`Run ${startedAt.toISOString()}, took ${(seconds / 60).toFixed(1)} min.`);
-  out.push('');
-  out.push('```');
-  out.push(`npx tsx bench/pipeline-bench.ts ${process.argv.slice(2).join(' ')}`.trim());
-  out.push('```');
-  out.push('');
+  out.push(...markdownHead(`Slipway pipeline engine: overhead per step and ${options.fanout}-way fan-out`, 'bench/pipeline-bench.ts', startedAt, seconds));
   out.push(...facts);
   out.push('');
   for (const r of results) if (r.error !== undefined) out.push(`**${r.title}: ${r.chains.length === 0 ? 'not run' : 'run failed'}:** ${r.error.split('\n')[0]}`, '');
   const shown = results.filter((r) => r.chains.length > 0 || r.fanout !== undefined);
   if (shown.length > 0) {
     const rows = buildRows(shown, options);
-    out.push(`| Measure | ${shown.map((r) => r.title).join(' | ')} | Target | Result${shown.length > 1 ? ` (${shown.map((r) => r.backend).join(' / ')})` : ''} |`);
-    out.push(`|---|${shown.map(() => '---:').join('|')}|---|---|`);
-    for (const row of rows) {
-      const res = row.results.every((x) => x === '—') ? '—' : row.results.join(' / ');
-      out.push(`| ${row.measure} | ${row.values.join(' | ')} | ${row.target} | ${res} |`);
-    }
+    const result = `Result${shown.length > 1 ? ` (${shown.map((r) => r.backend).join(' / ')})` : ''}`;
+    out.push(
+      ...markdownTable(
+        ['Measure', ...shown.map((r) => r.title), 'Target', result],
+        ['left', ...shown.map(() => 'right' as const), 'left', 'left'],
+        rows.map((row) => [row.measure, ...row.values, row.target, row.results.every((x) => x === '—') ? '—' : row.results.join(' / ')]),
+      ),
+    );
     out.push('');
     for (const r of shown) {
       const c = chainSummary(r, options.steps);
@@ -964,7 +746,7 @@ function renderMarkdown(results: BackendResult[], facts: string[], options: Opti
     }
     out.push('');
   }
-  out.push(`Load average (1/5/15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}.`);
+  out.push(`Load average (1/5/15 min) at the end: ${loadAverages()}.`);
   out.push('');
   out.push(
     'Wall times come from the engine\'s own timestamps (ms). An attempt\'s recorded window starts when the engine begins to launch it ' +
@@ -977,35 +759,6 @@ function renderMarkdown(results: BackendResult[], facts: string[], options: Opti
 
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-function log(message: string): void {
-  process.stderr.write(`[pipeline-bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-}
-
-/** Nearest-rank percentile. */
-function percentile(xs: readonly number[], p: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
-
-function fmtMs(ms: number | undefined): string {
-  if (ms === undefined || Number.isNaN(ms)) return '—';
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
-}
 
 function fmtS(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;
@@ -1027,28 +780,18 @@ async function main(): Promise<void> {
   const facts = gatherFacts(postgres, options);
   const results: BackendResult[] = [];
   for (const backend of options.backends) {
-    if (interrupted) break;
+    if (isInterrupted()) break;
     if (backend === 'postgresql' && postgres === undefined) {
-      log(`PostgreSQL at ${new URL(PG_URL).host} is not reachable; skipping (pg_isready -h 127.0.0.1 || bash scripts/start-test-postgres.sh)`);
-      results.push({ backend, title: 'PostgreSQL', chains: [], error: `not reachable at ${new URL(PG_URL).host}; skipped` });
+      log(`PostgreSQL at ${pgHost()} is not reachable; skipping (pg_isready -h 127.0.0.1 || bash scripts/start-test-postgres.sh)`);
+      results.push({ backend, title: 'PostgreSQL', chains: [], error: `not reachable at ${pgHost()}; skipped` });
       continue;
     }
     results.push(await runBackend(backend, options, postgres));
   }
-  if (interrupted) return;
+  if (isInterrupted()) return;
   const markdown = renderMarkdown(results, facts, options, startedAt, (Date.now() - startedAt.getTime()) / 1000);
-  process.stdout.write(markdown);
-  const dir = path.join(REPO, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `pipelines-${startedAt.toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(file, markdown);
-  log(`written to ${path.relative(REPO, file)}`);
+  writeResults('pipelines', startedAt, markdown);
   if (results.some((r) => r.error !== undefined && !r.error.includes('not reachable'))) process.exitCode = 1;
 }
 
-main()
-  .catch((e: unknown) => {
-    log(`failed: ${errorText(e)}`);
-    process.exitCode = 1;
-  })
-  .finally(() => runCleanup());
+runWithCleanup(main);

@@ -22,25 +22,37 @@
  * Servers, temporary directories and PostgreSQL schemas/databases are removed even when a
  * run fails or is interrupted.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { PG_URL, REPO, SLIPWAY_MAIN } from './support/bench-paths.js';
+import { cleanupMark, isInterrupted, onCleanup, runCleanup, runWithCleanup } from './support/cleanup-stack.js';
+import { fmtMs } from './support/format-ms.js';
+import { errorText, log, setLogName } from './support/log.js';
+import { commandOutput, gitCommit, loadAverages, machineLine } from './support/machine-facts.js';
+import { markdownHead, markdownTable } from './support/markdown-table.js';
+import { listOf, makeUsage, nodeArgs, parseBenchArgs, type Usage } from './support/parse-bench-args.js';
+import { mean, percentile } from './support/percentiles.js';
+import { pgAdmin, pgHost, pgReachable, schemaUrl } from './support/postgres-admin.js';
+import { CLOCK_TICKS, cmdline, cpuTicks, groupMembers, vmRssKb } from './support/proc-stats.js';
+import { trackGroup, untrackGroup } from './support/process-groups.js';
+import { RssSampler } from './support/rss-sampler.js';
+import { startServerProcess, stopServerProcess, waitForServer } from './support/start-server-process.js';
+import { waitUntilIdle } from './support/wait-until-idle.js';
+import { makeWorkDir } from './support/work-dir.js';
+import { writeResults } from './support/write-results.js';
 
 // ---------------------------------------------------------------------------------------
 // Configuration
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+setLogName('bench');
+
 const VENV_BIN = path.join(REPO, '.venv', 'bin');
-const SLIPWAY_MAIN = path.join(REPO, 'dist', 'cli', 'main.js');
-const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://slipway:slipway@127.0.0.1:5432/slipway_test';
 
 type BackendName = 'sqlite' | 'postgresql';
 type ServerName = 'slipway' | 'mlflow';
@@ -125,110 +137,42 @@ function parseOptions(argv: readonly string[]): Options {
   let slipwayNodeArgs: string[] = [];
   let keep = false;
   let workloads: WorkloadName[] = ['ingest', 'search', 'history'];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
-    const value = (): string => {
-      const v = inline ?? argv[++i];
-      if (v === undefined) usage(`${flag} needs a value`);
-      return v;
-    };
+  parseBenchArgs(argv, usage, (flag, value) => {
     switch (flag) {
       case '--scale': {
         const v = value();
         if (v !== 'small' && v !== 'full') usage(`--scale must be small or full; got '${v}'`);
         scale = SCALES[v];
-        break;
+        return true;
       }
       case '--backends':
-        backends = listOf(value(), ['sqlite', 'postgresql'] as const, '--backends');
-        break;
+        backends = listOf(value(), ['sqlite', 'postgresql'] as const, '--backends', usage);
+        return true;
       case '--servers':
-        servers = listOf(value(), ['slipway', 'mlflow'] as const, '--servers');
-        break;
+        servers = listOf(value(), ['slipway', 'mlflow'] as const, '--servers', usage);
+        return true;
       case '--slipway-node-args':
-        slipwayNodeArgs = value().split(/\s+/).filter((s) => s !== '');
-        break;
+        slipwayNodeArgs = nodeArgs(value());
+        return true;
       case '--keep':
         keep = true;
-        break;
+        return true;
       case '--workloads':
-        workloads = listOf(value(), ['ingest', 'search', 'history'] as const, '--workloads');
-        break;
-      case '--help':
-      case '-h':
-        usage();
-        break;
+        workloads = listOf(value(), ['ingest', 'search', 'history'] as const, '--workloads', usage);
+        return true;
       default:
-        usage(`unknown argument '${arg}'`);
+        return false;
     }
-  }
+  });
   return { scale, backends, servers, slipwayNodeArgs, keep, workloads };
 }
 
-function listOf<T extends string>(text: string, allowed: readonly T[], flag: string): T[] {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const item of items) if (!allowed.includes(item as T)) usage(`${flag}: '${item}' is not one of ${allowed.join(', ')}`);
-  if (items.length === 0) usage(`${flag} must name at least one of ${allowed.join(', ')}`);
-  return items as T[];
-}
-
-function usage(error?: string): never {
-  const text =
-    'usage: npx tsx bench/tracking-bench.ts [--scale small|full] [--backends sqlite,postgresql]\n' +
+const usage: Usage = makeUsage(
+  'tracking-bench',
+  'usage: npx tsx bench/tracking-bench.ts [--scale small|full] [--backends sqlite,postgresql]\n' +
     '                                       [--servers slipway,mlflow] [--workloads ingest,search,history]\n' +
-    '                                       [--slipway-node-args "<node flags>"] [--keep]\n';
-  if (error !== undefined) {
-    process.stderr.write(`tracking-bench: ${error}\n${text}`);
-    process.exit(2);
-  }
-  process.stdout.write(text);
-  process.exit(0);
-}
-
-// ---------------------------------------------------------------------------------------
-// Cleanup: LIFO actions, also run on SIGINT/SIGTERM; process groups are SIGKILLed on exit.
-
-type CleanupAction = () => Promise<void> | void;
-const cleanupStack: { label: string; action: CleanupAction }[] = [];
-const liveGroups = new Set<number>();
-
-function onCleanup(label: string, action: CleanupAction): void {
-  cleanupStack.push({ label, action });
-}
-
-/** Runs (and forgets) the actions registered after the first `downTo`, newest first. */
-async function runCleanup(downTo = 0): Promise<void> {
-  while (cleanupStack.length > downTo) {
-    const { label, action } = cleanupStack.pop()!;
-    try {
-      await action();
-    } catch (e) {
-      log(`cleanup '${label}' failed: ${errorText(e)}`);
-    }
-  }
-}
-
-let interrupted = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (interrupted) return;
-    interrupted = true;
-    log(`${signal}: cleaning up`);
-    void runCleanup().finally(() => process.exit(130));
-  });
-}
-process.on('exit', () => {
-  for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
-});
-
-function killGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // already gone
-  }
-}
+    '                                       [--slipway-node-args "<node flags>"] [--keep]\n',
+);
 
 // ---------------------------------------------------------------------------------------
 // HTTP
@@ -237,7 +181,7 @@ interface Target {
   readonly name: ServerName;
   readonly label: string;
   readonly port: number;
-  readonly rss: RssSampler;
+  readonly rss: ServerRssSampler;
   readonly process: ChildProcess;
   agent: http.Agent;
 }
@@ -337,45 +281,27 @@ async function freePort(): Promise<number> {
  * `servingPeakKb` counts only the processes that serve HTTP (uvicorn and its workers).
  * CPU time (utime + stime of the live processes) is recorded at each phase change.
  */
-class RssSampler {
+class ServerRssSampler extends RssSampler {
   peakKb = 0;
   servingPeakKb = 0;
   processes = 1;
   private readonly phasePeaks = new Map<string, number>();
-  private readonly phaseCpu = new Map<string, number>();
-  private phase = 'startup';
-  private phaseCpuStart = 0;
   private pids: number[];
   private serving = new Set<number>();
   private ticks = 0;
-  private readonly timer: NodeJS.Timeout;
 
   constructor(
     private readonly pid: number,
     private readonly wholeGroup: boolean,
   ) {
+    super();
     this.pids = [pid];
     this.serving.add(pid);
-    this.timer = setInterval(() => this.sample(), 100);
-    this.timer.unref();
-  }
-
-  setPhase(phase: string): void {
-    this.sample();
-    const cpu = this.cpuSeconds();
-    this.phaseCpu.set(this.phase, (this.phaseCpu.get(this.phase) ?? 0) + cpu - this.phaseCpuStart);
-    this.phaseCpuStart = cpu;
-    this.phase = phase;
   }
 
   phasePeakMb(phase: string): number | undefined {
     const kb = this.phasePeaks.get(phase);
     return kb === undefined ? undefined : kb / 1024;
-  }
-
-  /** CPU seconds the server used during `phase` (all its processes). */
-  phaseCpuSeconds(phase: string): number | undefined {
-    return this.phaseCpu.get(phase);
   }
 
   get peakMb(): number {
@@ -384,11 +310,6 @@ class RssSampler {
 
   get servingPeakMb(): number {
     return this.servingPeakKb / 1024;
-  }
-
-  stop(): void {
-    this.sample();
-    clearInterval(this.timer);
   }
 
   sample(): void {
@@ -411,19 +332,18 @@ class RssSampler {
     this.phasePeaks.set(this.phase, Math.max(this.phasePeaks.get(this.phase) ?? 0, kb));
   }
 
-  private refreshPids(): void {
-    this.pids = groupMembers(this.pid);
-    this.serving = new Set(this.pids.filter((p) => /uvicorn|spawn_main/.test(cmdline(p))));
-  }
-
-  private cpuSeconds(): number {
+  /** CPU seconds of the live processes (all of the group's, for MLflow). */
+  cpuNow(): number {
     let ticks = 0;
     for (const pid of this.pids) ticks += cpuTicks(pid);
     return ticks / CLOCK_TICKS;
   }
-}
 
-const CLOCK_TICKS = 100; // USER_HZ on Linux
+  private refreshPids(): void {
+    this.pids = groupMembers(this.pid);
+    this.serving = new Set(this.pids.filter((p) => /uvicorn|spawn_main/.test(cmdline(p))));
+  }
+}
 
 /**
  * Waits until every server (all processes of each group) is idle — under 5% of a core
@@ -434,57 +354,7 @@ const CLOCK_TICKS = 100; // USER_HZ on Linux
 async function quiesce(targets: readonly Target[], phase: string): Promise<void> {
   const groups = targets.map((t) => t.process.pid).filter((pid): pid is number => pid !== undefined);
   const busy = (): number => groups.reduce((sum, g) => sum + groupMembers(g).reduce((s2, pid) => s2 + cpuTicks(pid), 0), 0);
-  const deadline = performance.now() + 90_000;
-  while (performance.now() < deadline) {
-    const before = busy();
-    await new Promise((r) => setTimeout(r, 1_000));
-    if ((busy() - before) / CLOCK_TICKS < 0.05) return;
-  }
-  log(`servers still busy before ${phase} after 90 s; measuring anyway`);
-}
-
-function cpuTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command: state(0) ppid(1) pgrp(2) ... utime(11) stime(12)
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-  } catch {
-    return '';
-  }
-}
-
-function vmRssKb(pid: number): number | undefined {
-  try {
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m === null ? undefined : Number(m[1]);
-  } catch {
-    return undefined;
-  }
-}
-
-function groupMembers(pgid: number): number[] {
-  const out: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the parenthesised command: state ppid pgrp ...
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid) out.push(Number(entry));
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return out;
+  if (!(await waitUntilIdle(busy, 90_000))) log(`servers still busy before ${phase} after 90 s; measuring anyway`);
 }
 
 interface StartSpec {
@@ -500,66 +370,33 @@ interface StartSpec {
 }
 
 async function startServer(spec: StartSpec): Promise<Target> {
-  const fd = openSync(spec.logFile, 'a');
-  const child = spawn(spec.command, spec.args, {
-    cwd: spec.cwd,
-    env: spec.env ?? process.env,
-    detached: true, // own process group: the whole tree can be signalled at once
-    stdio: ['ignore', fd, fd],
-  });
-  closeSync(fd);
-  const pid = child.pid;
-  if (pid === undefined) throw new Error(`${spec.label}: could not spawn ${spec.command}`);
-  liveGroups.add(pid);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${signal ?? code}`;
-  });
+  const server = startServerProcess(spec, `${spec.label}: could not spawn ${spec.command}`);
   const target: Target = {
     name: spec.name,
     label: spec.label,
     port: spec.port,
-    rss: new RssSampler(pid, spec.name === 'mlflow'),
-    process: child,
+    rss: new ServerRssSampler(server.pid, spec.name === 'mlflow'),
+    process: server.child,
     agent: newAgent(),
   };
   onCleanup(`stop ${spec.label}`, () => stopServer(target));
-  const deadline = Date.now() + spec.startupTimeoutMs;
-  for (;;) {
-    if (exited !== undefined) throw new Error(`${spec.label} ${exited} during start-up; log:\n${tail(spec.logFile)}`);
+  const timeoutText = `did not answer /health within ${spec.startupTimeoutMs} ms`;
+  await waitForServer(server, spec.label, { timeoutMs: spec.startupTimeoutMs, pollMs: 200, timeoutText }, async () => {
     try {
       const res = await rawRequest(target.agent, spec.port, 'GET', '/health');
-      if (res.status === 200) break;
+      if (res.status === 200) return true;
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${spec.label} did not answer /health within ${spec.startupTimeoutMs} ms; log:\n${tail(spec.logFile)}`);
-    await sleep(200);
-  }
+    return undefined;
+  });
   return target;
 }
 
 async function stopServer(t: Target): Promise<void> {
   t.rss.stop();
   t.agent.destroy();
-  const pid = t.process.pid!;
-  if (t.process.exitCode === null && t.process.signalCode === null) {
-    const exited = new Promise<void>((resolve) => t.process.once('exit', () => resolve()));
-    killGroup(pid, 'SIGTERM');
-    const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
-    if (timedOut) log(`${t.label} did not stop within 15 s of SIGTERM; killing`);
-  }
-  // Workers may outlive the group leader.
-  killGroup(pid, 'SIGKILL');
-  liveGroups.delete(pid);
-}
-
-function tail(file: string, lines = 30): string {
-  try {
-    return readFileSync(file, 'utf8').split('\n').slice(-lines).join('\n');
-  } catch {
-    return '(no log)';
-  }
+  await stopServerProcess(t.process, t.label);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -731,14 +568,14 @@ async function seedMlflowRuns(dbUri: string, experimentId: string, runs: readonl
 function runCommand(command: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    if (child.pid !== undefined) liveGroups.add(child.pid);
+    if (child.pid !== undefined) trackGroup(child.pid);
     let out = '';
     let err = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
     child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
     child.on('error', reject);
     child.on('exit', (code) => {
-      if (child.pid !== undefined) liveGroups.delete(child.pid);
+      if (child.pid !== undefined) untrackGroup(child.pid);
       if (code === 0) resolve(out);
       else reject(new Error(`${path.basename(command)} ${args.join(' ')} exited with ${code}:\n${err.slice(-2000)}`));
     });
@@ -789,12 +626,10 @@ async function measureLatency(
     await op(undefined);
     samples.push(performance.now() - t0);
   }
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = (p: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
   return {
-    p50: rank(0.5),
-    p99: rank(0.99),
-    mean: samples.reduce((a, b) => a + b, 0) / samples.length,
+    p50: percentile(samples, 50),
+    p99: percentile(samples, 99),
+    mean: mean(samples),
     samples: samples.length,
     warmups,
     budgetHit,
@@ -925,29 +760,6 @@ interface ServerResults {
   target?: Target;
 }
 
-async function pgReachable(): Promise<string | undefined> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    const res = await client.query<{ v: string }>('select current_setting($1) as v', ['server_version']);
-    return res.rows[0]?.v;
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-async function pgAdmin(sqlText: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
-  await client.connect();
-  try {
-    await client.query(sqlText);
-  } finally {
-    await client.end();
-  }
-}
-
 function databaseUrl(base: string, database: string): string {
   const url = new URL(base);
   url.pathname = `/${database}`;
@@ -958,14 +770,12 @@ function databaseUrl(base: string, database: string): string {
 async function runBackend(backend: BackendName, options: Options, facts: Facts): Promise<BackendReport> {
   const { scale } = options;
   const title = backend === 'sqlite' ? 'SQLite' : `PostgreSQL ${facts.postgres ?? ''}`.trim();
-  const mark = cleanupStack.length;
+  const mark = cleanupMark();
   const results: Record<ServerName, ServerResults> = { slipway: {}, mlflow: {} };
   const notes: string[] = [];
   let error: string | undefined;
   try {
-    const workDir = await mkdtemp(path.join(os.tmpdir(), `slipway-bench-${backend}-`));
-    if (options.keep) log(`keeping ${workDir} (--keep)`);
-    else onCleanup(`remove ${workDir}`, () => rm(workDir, { recursive: true, force: true }));
+    const workDir = await makeWorkDir(`slipway-bench-${backend}-`, options.keep);
     const suffix = randomBytes(4).toString('hex');
     let slipwayUri: string;
     let mlflowUri: string;
@@ -975,9 +785,7 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
       mkdirSync(path.join(workDir, 'mlflow'), { recursive: true });
     } else {
       const schema = `bench_${suffix}`;
-      const url = new URL(PG_URL);
-      url.searchParams.set('schema', schema);
-      slipwayUri = url.toString();
+      slipwayUri = schemaUrl(schema);
       onCleanup(`drop schema ${schema}`, () => pgAdmin(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
       const database = `bench_mlflow_${suffix}`;
       await pgAdmin(`CREATE DATABASE "${database}"`);
@@ -1071,7 +879,7 @@ async function runBackend(backend: BackendName, options: Options, facts: Facts):
     for (const t of targets) t.rss.sample();
   } catch (e) {
     error = errorText(e);
-    if (!interrupted) log(`${backend}: FAILED: ${error}`);
+    if (!isInterrupted()) log(`${backend}: FAILED: ${error}`);
   } finally {
     // Stop this backend's servers and drop its storage before the next backend starts.
     await runCleanup(mark);
@@ -1237,23 +1045,15 @@ interface Facts {
 
 function gatherFacts(postgres: string | undefined, postgresWanted: boolean): Facts {
   const postgresText = postgres !== undefined ? `PostgreSQL ${postgres}` : postgresWanted ? 'not reachable' : 'not used in this run';
-  const run = (cmd: string, args: string[]): string => {
-    try {
-      return execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-    } catch {
-      return 'unknown';
-    }
-  };
-  const cpus = os.cpus();
-  const python = run(path.join(VENV_BIN, 'python'), ['--version']);
-  const pyInfo = run(path.join(VENV_BIN, 'python'), ['-c', 'import mlflow, sqlalchemy, sqlite3; print(mlflow.__version__, sqlalchemy.__version__, sqlite3.sqlite_version)']).split(' ');
-  const commit = run('git', ['-C', REPO, 'describe', '--always', '--dirty']);
+  const python = commandOutput(path.join(VENV_BIN, 'python'), ['--version']);
+  const pyInfo = commandOutput(path.join(VENV_BIN, 'python'), ['-c', 'import mlflow, sqlalchemy, sqlite3; print(mlflow.__version__, sqlalchemy.__version__, sqlite3.sqlite_version)']).split(' ');
+  const commit = gitCommit();
   const lines = [
-    `- Machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown CPU'}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`,
+    machineLine(),
     `- Slipway: commit ${commit}, Node ${process.version}, \`node dist/cli/main.js server\` (one process; SQLite through better-sqlite3, PostgreSQL pool of 10)`,
     `- MLflow: ${pyInfo[0] ?? 'unknown'} (${python}, SQLAlchemy ${pyInfo[1] ?? '?'}, Python sqlite3 ${pyInfo[2] ?? '?'}), \`mlflow server\` with its defaults: uvicorn, 4 worker processes`,
-    `- PostgreSQL: ${postgresText} (${new URL(PG_URL).host}); each server gets a fresh schema (Slipway) or database (MLflow)`,
-    `- Load average (1/5/15 min) at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
+    `- PostgreSQL: ${postgresText} (${pgHost()}); each server gets a fresh schema (Slipway) or database (MLflow)`,
+    `- Load average (1/5/15 min) at start: ${loadAverages()}`,
     `- Client: this Node process, node:http keep-alive agents, request bodies built before timing; the servers and the client share the machine and are measured one server at a time, each timed phase starting once both servers are idle (< 5% of a core over 1 s)`,
   ];
   return { lines, postgres };
@@ -1261,14 +1061,7 @@ function gatherFacts(postgres: string | undefined, postgresWanted: boolean): Fac
 
 function renderMarkdown(reports: BackendReport[], facts: Facts, options: Options, startedAt: Date, seconds: number): string {
   const out: string[] = [];
-  out.push(`# Slipway vs mlflow server: tracking benchmark (${options.scale.name} scale)`);
-  out.push('');
-  out.push(`Run ${startedAt.toISOString()}, took ${(seconds / 60).toFixed(1)} min.`);
-  out.push('');
-  out.push('```');
-  out.push(`npx tsx bench/tracking-bench.ts ${process.argv.slice(2).join(' ')}`.trim());
-  out.push('```');
-  out.push('');
+  out.push(...markdownHead(`Slipway vs mlflow server: tracking benchmark (${options.scale.name} scale)`, 'bench/tracking-bench.ts', startedAt, seconds));
   out.push(...facts.lines);
   for (const r of reports) {
     out.push('');
@@ -1280,14 +1073,18 @@ function renderMarkdown(reports: BackendReport[], facts: Facts, options: Options
     }
     const rows = r.rows.filter((row) => row.slipway !== '—' || row.mlflow !== '—');
     if (rows.length === 0) continue;
-    out.push('| Workload | Slipway | MLflow | Ratio | Target | Result |');
-    out.push('|---|---:|---:|---:|---|---|');
-    for (const row of rows) out.push(`| ${row.workload} | ${row.slipway} | ${row.mlflow} | ${row.ratio} | ${row.target} | ${row.status} |`);
+    out.push(
+      ...markdownTable(
+        ['Workload', 'Slipway', 'MLflow', 'Ratio', 'Target', 'Result'],
+        ['left', 'right', 'right', 'right', 'left', 'left'],
+        rows.map((row) => [row.workload, row.slipway, row.mlflow, row.ratio, row.target, row.status]),
+      ),
+    );
     out.push('');
     for (const n of r.notes) out.push(`- ${n}`);
   }
   out.push('');
-  out.push(`Load average (1/5/15 min) at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' / ')}.`);
+  out.push(`Load average (1/5/15 min) at the end: ${loadAverages()}.`);
   out.push('');
   out.push(
     'Latencies are wall-clock times at the client from request to last byte (for the paged history: all pages), ' +
@@ -1302,26 +1099,8 @@ function renderMarkdown(reports: BackendReport[], facts: Facts, options: Options
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-function log(message: string): void {
-  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 function fmtInt(n: number): string {
   return Math.round(n).toLocaleString('en-US');
-}
-
-function fmtMs(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
 }
 
 function fmtRatio(ratio: number | undefined, suffix = ''): string {
@@ -1344,30 +1123,20 @@ async function main(): Promise<void> {
   const facts = gatherFacts(postgres, options.backends.includes('postgresql'));
   const reports: BackendReport[] = [];
   for (const backend of options.backends) {
-    if (interrupted) break;
+    if (isInterrupted()) break;
     if (backend === 'postgresql' && postgres === undefined) {
-      log(`PostgreSQL at ${new URL(PG_URL).host} is not reachable; skipping (start it with scripts/start-test-postgres.sh)`);
-      reports.push({ backend, title: 'PostgreSQL', rows: [], notes: [], error: `not reachable at ${new URL(PG_URL).host}; skipped` });
+      log(`PostgreSQL at ${pgHost()} is not reachable; skipping (start it with scripts/start-test-postgres.sh)`);
+      reports.push({ backend, title: 'PostgreSQL', rows: [], notes: [], error: `not reachable at ${pgHost()}; skipped` });
       continue;
     }
     const report = await runBackend(backend, options, facts);
-    if (interrupted) return;
+    if (isInterrupted()) return;
     reports.push(report);
   }
-  if (interrupted) return; // the signal handler cleans up and exits
+  if (isInterrupted()) return; // the signal handler cleans up and exits
   const markdown = renderMarkdown(reports, facts, options, startedAt, (Date.now() - startedAt.getTime()) / 1000);
-  process.stdout.write(markdown);
-  const dir = path.join(REPO, 'bench', 'results');
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `tracking-${startedAt.toISOString().replace(/[:.]/g, '-')}.md`);
-  writeFileSync(file, markdown);
-  log(`written to ${path.relative(REPO, file)}`);
+  writeResults('tracking', startedAt, markdown);
   if (reports.some((r) => r.error !== undefined && r.rows.length > 0)) process.exitCode = 1;
 }
 
-main()
-  .catch((e: unknown) => {
-    log(`failed: ${errorText(e)}`);
-    process.exitCode = 1;
-  })
-  .finally(() => runCleanup());
+runWithCleanup(main);

@@ -135,3 +135,59 @@ def test_heart_disease_end_to_end(server: SlipwayServer, client: mlflow.MlflowCl
     assert registered.tags["slipway.pipeline"] == "heart-disease"
     assert_lineage_links_execution(server, model_name, version, execution, train["run_id"])
     assert client.get_run(train["run_id"]).data.params["C"] == "0.5"
+
+
+def test_heart_disease_through_the_http_api(server: SlipwayServer, client: mlflow.MlflowClient) -> None:
+    """The same example with no CLI: upsert the YAML, start, poll and read logs over HTTP."""
+    import time
+
+    model_name = unique_name("heart-disease-api")
+    example = REPO_ROOT / "examples" / "heart-disease"
+    source = (example / "pipeline.yaml").read_text()
+    api = f"{server.url}{SLIPWAY_API}"
+    headers = {"X-Slipway-Actor": "ci-bot"}
+
+    upserted = requests.post(
+        f"{api}/pipelines",
+        json={"source": source, "source_format": "yaml", "file_name": "pipeline.yaml", "code_dir": str(example)},
+        headers=headers,
+        timeout=30,
+    )
+    assert upserted.status_code == 200, upserted.text
+    pipeline = upserted.json()["pipeline"]
+    assert pipeline["name"] == "heart-disease"
+
+    # A mistyped param is refused and starts nothing.
+    before = requests.get(f"{api}/executions", params={"pipeline": "heart-disease"}, timeout=10).json().get("executions", [])
+    bad = requests.post(f"{api}/pipelines/heart-disease/executions", json={"params": {"C": "strong"}}, headers=headers, timeout=10)
+    assert bad.status_code == 400, bad.text
+    assert bad.json()["error_code"] == "INVALID_PARAMETER_VALUE" and "'C'" in bad.json()["message"]
+    after = requests.get(f"{api}/executions", params={"pipeline": "heart-disease"}, timeout=10).json().get("executions", [])
+    assert len(after) == len(before)
+
+    started = requests.post(
+        f"{api}/pipelines/heart-disease/executions",
+        json={"params": {"C": 0.5, "model_name": model_name}},
+        headers=headers,
+        timeout=30,
+    )
+    assert started.status_code == 200, started.text
+    execution_id = started.json()["execution"]["execution_id"]
+    assert started.json()["execution"]["actor"] == "ci-bot"
+
+    deadline = time.monotonic() + RUN_TIMEOUT_S
+    execution: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        execution = requests.get(f"{api}/executions/{execution_id}", timeout=10).json()["execution"]
+        if execution["status"] in ("succeeded", "failed", "cancelled"):
+            break
+        time.sleep(0.25)
+    assert execution["status"] == "succeeded", f"{json.dumps(execution, indent=2)}\n{step_logs(server, execution)}"
+
+    steps = steps_by_id(execution)
+    assert [s["status"] for s in steps.values()] == ["succeeded"] * 3
+    log = requests.get(f"{api}/executions/{execution_id}/logs", params={"step": "train"}, timeout=10).json()
+    assert log["complete"] is True and "roc_auc: " in log["text"]
+    version = steps["register"]["outputs"]["version"]
+    assert client.get_model_version(model_name, version).run_id == steps["train"]["run_id"]
+    assert_lineage_links_execution(server, model_name, version, execution, steps["train"]["run_id"])

@@ -16,6 +16,8 @@
  * - `hasCapacity()` says whether another process may start now (the global limit).
  */
 export interface Executor {
+  /** The global limit: how many processes may run at once. */
+  readonly maxConcurrent: number;
   /** Starts `spec`; `sink` receives each output line. */
   start(spec: ProcessSpec, sink: OutputSink): ProcessHandle;
   /** Whether the global concurrency limit leaves room for one more process. */

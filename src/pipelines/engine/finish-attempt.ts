@@ -5,6 +5,9 @@ import { describeError } from './describe-error.js';
 import type { EngineContext } from './engine-context.js';
 import type { AttemptControl, AttemptResult } from './run-step-attempt.js';
 
+/** The message of an attempt ended by a graceful shutdown (recorded, and the last line of its log). */
+export const INTERRUPTED_MESSAGE = 'interrupted by a server shutdown; the step runs again when the server restarts';
+
 /**
  * Records the end of an attempt (one transition) and ends its MLflow run: succeeded (with a
  * cache entry), cancelled, a rejecting gate, a failure to retry or not (see
@@ -32,7 +35,7 @@ export async function finishAttempt(
 
   if (ctx.stopping && control.cancelled && !result.ok && record.status === 'running') {
     // Ended by a graceful shutdown: runs again after the restart, not counted as a try.
-    const message = 'interrupted by a server shutdown; the step runs again when the server restarts';
+    const message = INTERRUPTED_MESSAGE;
     await ctx.deps.store.applyTransition({
       executionId,
       steps: [{ ...row, status: 'pending', metrics: result.metrics }],

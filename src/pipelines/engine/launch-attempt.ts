@@ -14,7 +14,7 @@ import { attemptEnvironment } from './attempt-environment.js';
 import { DeclaredCodeError } from './declared-code.js';
 import { describeError } from './describe-error.js';
 import type { EngineContext } from './engine-context.js';
-import { finishAttempt } from './finish-attempt.js';
+import { finishAttempt, INTERRUPTED_MESSAGE } from './finish-attempt.js';
 import { prepareAttempt, PrepareError, type Prepared } from './prepare-attempt.js';
 import { reuseCachedResult } from './reuse-cached-result.js';
 import { runBuiltinStep } from './run-builtin-step.js';
@@ -113,7 +113,12 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
     } catch (e) {
       result = { ok: false, failureClass: 'infrastructure', message: describeError(e), metrics: {} };
     }
-    if (!result.ok) log.line(`[slipway] attempt ${attemptNo} failed (${result.failureClass}): ${result.message}`);
+    if (!result.ok) {
+      // Ended by a graceful shutdown: logged as finishAttempt records it (infrastructure, interrupted).
+      const interrupted = ctx.stopping && control.cancelled;
+      const [failureClass, message] = interrupted ? ['infrastructure', INTERRUPTED_MESSAGE] : [result.failureClass, result.message];
+      log.line(`[slipway] attempt ${attemptNo} failed (${failureClass}): ${message}`);
+    }
     log.close();
     try {
       await ctx.lock.run(() => finishAttempt(ctx, record.executionId, step, row, attempt, result, prepared.cacheKey, control));

@@ -33,10 +33,24 @@ export function hasRunning(running: ReadonlyMap<string, RunningAttempt>, executi
   return false;
 }
 
-/** Whether the step may start now: built-in steps always; `run:` steps within the executor's and the execution's limits. */
+/**
+ * Whether the step may start now: built-in steps always; `run:` steps within the executor's
+ * and the execution's limits. The engine counts its own launched attempts, not only the
+ * executor's processes: an attempt is launched (its workspace prepared, its run created)
+ * before its process starts, and in that window the executor would still report room.
+ */
 export function hasCapacity(ctx: CapacityContext, executionId: string, step: StepDefinition): boolean {
   if (step.kind !== 'run') return true;
   let mine = 0;
-  for (const r of ctx.running.values()) if (r.executionId === executionId && r.kind === 'run') mine++;
-  return ctx.deps.executor.hasCapacity() && mine < (ctx.options.maxParallelPerExecution ?? Number.POSITIVE_INFINITY);
+  let all = 0;
+  for (const r of ctx.running.values()) {
+    if (r.kind !== 'run') continue;
+    all++;
+    if (r.executionId === executionId) mine++;
+  }
+  return (
+    all < ctx.deps.executor.maxConcurrent &&
+    ctx.deps.executor.hasCapacity() &&
+    mine < (ctx.options.maxParallelPerExecution ?? Number.POSITIVE_INFINITY)
+  );
 }

@@ -96,6 +96,28 @@ for (const backend of BACKENDS) {
       expect(await h.logs(e.executionId, 'train', { instance: 'region=east,depth=3' })).toBe('');
     });
 
+    it('never runs more run: steps at once than the global limit, across executions, counting steps still being prepared', async () => {
+      await h.close();
+      h = await createEngineHarness(backend, { maxConcurrent: 2 });
+      const trace = join(h.root, 'trace.txt');
+      const yaml = dedent(`
+        name: wide
+        steps:
+          - id: work
+            matrix:
+              n: [1, 2, 3, 4, 5, 6]
+            run: |
+              echo "start $(date +%s%N)" >> ${trace}
+              sleep 0.2
+              echo "end $(date +%s%N)" >> ${trace}
+      `);
+      const [a, b] = [await h.run(yaml), await h.run(yaml)];
+      for (const e of [a, b]) expect((await h.wait(e.executionId, undefined, 30_000)).status).toBe('succeeded');
+      const lines = readFileSync(trace, 'utf8').trim().split('\n');
+      expect(lines).toHaveLength(24);
+      expect(maxOverlap(lines)).toBe(2);
+    });
+
     it('retries per the policy with backoff, recording every attempt, and gives up after max-attempts', async () => {
       const counter = join(h.root, 'count');
       const started = Date.now();
