@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Executor, ProcessOutcome } from '../../src/core/ports/executor.js';
+import { processAlive } from '../support/process-alive.js';
 
 export interface ExecutorHarness {
   /** An executor allowing at least `maxConcurrent` processes at once. */
@@ -10,19 +11,7 @@ export interface ExecutorHarness {
   skip?: string | undefined;
 }
 
-/** Whether a process exists and is not a zombie. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+const alive = processAlive;
 
 /**
  * Behaviour every {@link Executor} must show: exit codes, exactly the given environment and

@@ -14,20 +14,9 @@ import { SqlTrackingStore } from '../../../src/store-sql/sql-tracking-store.js';
 import { startServerProcess, type ServerProcess } from '../../support/server-process.js';
 import { BACKENDS, type TestDatabase } from '../../support/test-databases.js';
 import { dedent } from '../support.js';
+import { processAlive } from '../../support/process-alive.js';
 
-/** Whether a process exists and is not a zombie waiting to be reaped. */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -4,20 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngineHarness, stepOf, type EngineHarness } from '../../support/engine-harness.js';
 import { BACKENDS } from '../../support/test-databases.js';
 import { dedent } from '../support.js';
+import { processAlive } from '../../support/process-alive.js';
 
-/** Whether a process exists and is not a zombie waiting to be reaped. */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 /** The largest number of [start, end] intervals open at once. */
 function maxOverlap(lines: string[]): number {

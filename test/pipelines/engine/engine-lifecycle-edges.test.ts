@@ -14,6 +14,7 @@ import { eventually } from '../../support/eventually.js';
 import { holdLine, scratchDir, type ScratchDir } from '../../support/pipeline-scratch.js';
 import { BACKENDS, type TestBackend } from '../../support/test-databases.js';
 import { dedent } from '../support.js';
+import { processAlive } from '../../support/process-alive.js';
 
 /**
  * Engine behaviours at the edges of its lifecycle (docs/pipelines.md, "Engine"): a graceful
@@ -21,19 +22,7 @@ import { dedent } from '../support.js';
  * is cancelled before anything of it runs, and a cache entry expires after `expire-after`.
  */
 
-/** Whether a process exists and is not a zombie waiting to be reaped. */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
+const alive = processAlive;
 
 const lines = (file: string): string[] => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []);
 
