@@ -4,6 +4,10 @@ import { registryMigration } from './migrations/0002-registry.js';
 import { webhooksMigration } from './migrations/0003-webhooks.js';
 import { pipelinesMigration } from './migrations/0004-pipelines.js';
 import { attemptResourcesMigration } from './migrations/0005-attempt-resources.js';
+import { executionRevisionMigration } from './migrations/0006-execution-revision.js';
+import { schedulesMigration } from './migrations/0007-schedules.js';
+import { triggersMigration } from './migrations/0008-triggers.js';
+import { approvalsMigration } from './migrations/0009-approvals.js';
 import type { SqlDatabase } from './sql-database.js';
 import type { SqlFlavor } from './sql-flavor.js';
 
@@ -18,6 +22,10 @@ export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0003-webhooks': webhooksMigration(flavor),
     '0004-pipelines': pipelinesMigration(flavor),
     '0005-attempt-resources': attemptResourcesMigration(flavor),
+    '0006-execution-revision': executionRevisionMigration(flavor),
+    '0007-schedules': schedulesMigration(flavor),
+    '0008-triggers': triggersMigration(flavor),
+    '0009-approvals': approvalsMigration(flavor),
   };
 }
 

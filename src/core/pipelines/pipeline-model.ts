@@ -167,4 +167,93 @@ export interface PipelineDefinition {
   readonly env: Readonly<Record<string, string>>;
   /** In declaration order (which is also the tie-break of the topological order). */
   readonly steps: readonly StepDefinition[];
+  /** What starts executions on its own (`on:`); absent when the pipeline has no `on:`. */
+  readonly on?: PipelineTriggers | undefined;
+}
+
+// --- what starts executions besides a person (`on:`) ---------------------------------
+
+/** What a schedule does when its previous execution is still active at the next fire time. */
+export const OVERLAP_POLICIES = ['skip', 'queue', 'allow'] as const;
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/**
+ * One `on: schedule:` entry. Fields are owned by the schedules module
+ * (`read-schedule-specs.ts` reads them); see docs/schedules.md.
+ */
+export interface ScheduleSpec {
+  /** Five-field cron (or six with seconds), as croner accepts it. */
+  readonly cron: string;
+  /** IANA time zone; default `UTC`. */
+  readonly timezone: string;
+  /** Parameter overrides for the executions it starts (type-checked against `params`). */
+  readonly params: Readonly<Record<string, ParamValue>>;
+  readonly overlap: OverlapPolicy;
+  /**
+   * After downtime: fire times missed within this many seconds before now are fired
+   * (each once, oldest first, subject to `overlap`); 0 fires none of them.
+   */
+  readonly catchUpSeconds: number;
+}
+
+/**
+ * Event triggers declared in a pipeline (`on: push | webhook | data | registry |
+ * pipeline`). Fields are owned by the triggers module (`read-event-trigger-specs.ts`).
+ */
+export interface EventTriggerSpecs {
+  readonly push?: PushTriggerSpec | undefined;
+  readonly webhook?: WebhookTriggerSpec | undefined;
+  readonly data: readonly DataTriggerSpec[];
+  readonly registry: readonly RegistryTriggerSpec[];
+  readonly pipeline: readonly PipelineFinishedTriggerSpec[];
+}
+
+/** A GitHub `push` delivered to `/api/slipway/v1/hooks/<trigger>`, filtered by branch and path. */
+export interface PushTriggerSpec {
+  /** Branch names or globs (`main`, `release/*`); empty = every branch. */
+  readonly branches: readonly string[];
+  /** Path globs; empty = any change. */
+  readonly paths: readonly string[];
+  /** The name of the server secret (an env var given with `--pipeline-secrets`) holding the HMAC key. */
+  readonly secret: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Any JSON POSTed to `/api/slipway/v1/hooks/<trigger>` with a valid HMAC-SHA256 signature. */
+export interface WebhookTriggerSpec {
+  readonly secret: string;
+  /** Param values; may use `${{ event.<json path> }}` expressions over the payload. */
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** A watched file, directory or glob (local path or `mlflow-artifacts:/…`). */
+export interface DataTriggerSpec {
+  readonly path: string;
+  /** Quiet time after the last change before firing. */
+  readonly debounceSeconds: number;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export const REGISTRY_TRIGGER_EVENTS = ['version_created', 'alias_set', 'approval_granted'] as const;
+export type RegistryTriggerEvent = (typeof REGISTRY_TRIGGER_EVENTS)[number];
+
+export interface RegistryTriggerSpec {
+  readonly model: string;
+  readonly event: RegistryTriggerEvent;
+  /** For `alias_set`: only this alias (absent = any). */
+  readonly alias?: string | undefined;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export interface PipelineFinishedTriggerSpec {
+  readonly pipeline: string;
+  /** Which outcomes start this pipeline; default `['succeeded']`. */
+  readonly status: readonly ('succeeded' | 'failed')[];
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** The `on:` block, read. Absent on a pipeline without one (so old hashes do not change). */
+export interface PipelineTriggers {
+  readonly schedule: readonly ScheduleSpec[];
+  readonly events: EventTriggerSpecs;
 }

@@ -33,6 +33,7 @@ import {
 } from './pipeline-model.js';
 import { parseDuration } from './parse-duration.js';
 import { parseMemory } from './resource-quantities.js';
+import { readPipelineTriggers } from './read-pipeline-triggers.js';
 
 /** Where parts of a step came from, when that is not just `steps[i].<key>`. */
 export interface StepSource {
@@ -61,7 +62,7 @@ export const MAX_RETRY_ATTEMPTS = 100;
 export const DEFAULT_BACKOFF: BackoffPolicy = { initialSeconds: 10, factor: 2, maxSeconds: 600, jitter: 0.2 };
 const MATRIX_RESERVED = new Set(['include', 'exclude', 'max-parallel']);
 
-const PIPELINE_KEYS = ['name', 'description', 'params', 'env', 'steps'];
+const PIPELINE_KEYS = ['name', 'description', 'params', 'env', 'steps', 'on'];
 const PARAM_KEYS = ['type', 'default', 'description', 'options'];
 const STEP_KEYS = [
   'id',
@@ -244,8 +245,9 @@ class DocumentReader {
       });
     }
 
+    const on = readPipelineTriggers(root.on, this.issues);
     return {
-      definition: { name, ...(description === undefined ? {} : { description }), params, env, steps },
+      definition: { name, ...(description === undefined ? {} : { description }), params, env, steps, ...(on === undefined ? {} : { on }) },
       sources,
     };
   }
