@@ -8,6 +8,10 @@ import { definePipeline } from '../../src/pipelines/define-pipeline.js';
 export default definePipeline({
   name: 'california-housing',
   description: 'Random forest on the California housing data, promoted to champion when it beats the current one.',
+  on: {
+    schedule: [{ cron: '0 8 * * MON-FRI', timezone: 'Europe/Berlin', catchUp: '6h' }],
+    data: [{ path: 'data/california-housing.csv', debounce: '30s' }],
+  },
   params: {
     n_estimators: { type: 'int', default: 100, description: 'Trees in the forest.' },
     max_depth: { type: 'int', default: 12, description: 'The deepest a tree may grow.' },

@@ -52,6 +52,12 @@ def main() -> None:
     parser.add_argument("--test", type=Path, default=Path("prepared/test.csv"), help="the test CSV")
     parser.add_argument("--n-estimators", type=int, default=100, help="trees in the forest")
     parser.add_argument("--max-depth", type=int, default=12, help="the deepest a tree may grow")
+    parser.add_argument(
+        "--min-samples-leaf",
+        type=int,
+        default=None,
+        help="the fewest samples a leaf may hold (default: scikit-learn's, 1; logged only when given)",
+    )
     parser.add_argument("--n-jobs", type=int, default=2, help="trees fitted in parallel")
     parser.add_argument("--seed", type=int, default=42, help="the forest's random state")
     parser.add_argument("--experiment", default="california-housing", help="the experiment, when run standalone")
@@ -61,6 +67,8 @@ def main() -> None:
     X_test, y_test = load(args.test)
 
     params = {"n_estimators": args.n_estimators, "max_depth": args.max_depth, "random_state": args.seed}
+    if args.min_samples_leaf is not None:
+        params["min_samples_leaf"] = args.min_samples_leaf
     model = RandomForestRegressor(**params, n_jobs=args.n_jobs)
     started = time.perf_counter()
     model.fit(X_train, y_train)

@@ -1,11 +1,14 @@
 import { Command } from 'commander';
 import { SLIPWAY_VERSION } from '../server/version.js';
+import { approvalsCommand } from './approvals-command.js';
 import { executionsCommand } from './executions-command.js';
 import { modelsCommand } from './models-command.js';
 import { pipelinesCommand } from './pipelines-command.js';
 import { runCommand } from './run-command.js';
+import { schedulesCommand } from './schedules-command.js';
 import { serverCommand } from './server-command.js';
 import { webhooksCommand } from './webhooks-command.js';
+import { triggersCommand } from './triggers-command.js';
 
 /** The `slipway` command line. */
 export function buildCli(): Command {
@@ -20,7 +23,10 @@ export function buildCli(): Command {
     .addCommand(webhooksCommand())
     .addCommand(pipelinesCommand())
     .addCommand(runCommand())
-    .addCommand(executionsCommand());
+    .addCommand(executionsCommand())
+    .addCommand(approvalsCommand())
+    .addCommand(schedulesCommand())
+    .addCommand(triggersCommand());
   exitWithStatus2OnUsageErrors(program);
   return program;
 }

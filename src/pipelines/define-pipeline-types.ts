@@ -165,6 +165,75 @@ export interface PipelineInput<P, S> {
   readonly params?: P;
   readonly env?: Readonly<Record<string, string | number | boolean>>;
   readonly steps: S;
+  /** What starts executions on its own (`on:` in YAML; same keys). */
+  readonly on?: PipelineTriggersInput;
+}
+
+/** The `on:` block: `schedule` (docs/schedules.md); the event triggers are added beside it. */
+export interface PipelineTriggersInput {
+  readonly schedule?: readonly ScheduleInput[];
+  /** A GitHub push to `/api/slipway/v1/hooks/<pipeline>.push` (docs/triggers.md). */
+  readonly push?: PushTriggerInput;
+  /** Any signed JSON POSTed to `/api/slipway/v1/hooks/<pipeline>.webhook`. */
+  readonly webhook?: WebhookTriggerInput;
+  /** Watched files, directories or globs (local or `mlflow-artifacts:/…`). */
+  readonly data?: DataTriggerInput | readonly DataTriggerInput[];
+  /** Registry events of a model. */
+  readonly registry?: RegistryTriggerInput | readonly RegistryTriggerInput[];
+  /** Another pipeline's executions ending. */
+  readonly pipeline?: PipelineFinishedTriggerInput | readonly PipelineFinishedTriggerInput[];
+  readonly [trigger: string]: unknown;
+}
+
+/** What every event trigger takes: a name (default `<pipeline>.<kind>[-<i>]`) and param values (may use `${{ event.… }}`). */
+interface EventTriggerInputCommon {
+  readonly name?: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface PushTriggerInput extends EventTriggerInputCommon {
+  /** Branch names or globs; default every branch. */
+  readonly branches?: readonly string[];
+  /** Changed-path globs; default any change. */
+  readonly paths?: readonly string[];
+  /** The server secret's name (`--pipeline-secrets`) holding the HMAC key. */
+  readonly secret: string;
+}
+
+export interface WebhookTriggerInput extends EventTriggerInputCommon {
+  readonly secret: string;
+}
+
+export interface DataTriggerInput extends EventTriggerInputCommon {
+  readonly path: string;
+  /** Quiet time before firing (`30s`, `2m`, seconds); default 30s. */
+  readonly debounce?: string | number;
+}
+
+export interface RegistryTriggerInput extends EventTriggerInputCommon {
+  readonly model: string;
+  readonly event: 'version_created' | 'alias_set' | 'approval_granted';
+  /** For `alias_set`: only this alias. */
+  readonly alias?: string;
+}
+
+export interface PipelineFinishedTriggerInput extends EventTriggerInputCommon {
+  readonly pipeline: string;
+  /** Default `succeeded`. */
+  readonly status?: 'succeeded' | 'failed' | readonly ('succeeded' | 'failed')[];
+}
+
+/** One schedule: `{cron: '0 8 * * MON-FRI', timezone: 'Europe/Berlin'}`. */
+export interface ScheduleInput {
+  /** Five fields, or six with seconds first. */
+  readonly cron: string;
+  /** IANA zone; default UTC. */
+  readonly timezone?: string;
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+  /** When the previous execution is still active; default `skip`. */
+  readonly overlap?: 'skip' | 'queue' | 'allow';
+  /** After downtime, fire missed times this recent (`6h`); `0`/`false` for none; default 1h (YAML: `catch-up`). */
+  readonly catchUp?: string | number | false;
 }
 
 // ---------------------------------------------------------------- reference checks

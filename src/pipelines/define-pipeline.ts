@@ -61,6 +61,7 @@ const YAML_KEYS: Readonly<Record<string, string>> = {
   maxSeconds: 'max-seconds',
   expireAfter: 'expire-after',
   maxParallel: 'max-parallel',
+  catchUp: 'catch-up',
 };
 const TS_KEYS: Readonly<Record<string, string>> = Object.fromEntries(
   Object.entries(YAML_KEYS).map(([camel, kebab]) => [kebab, camel]),
@@ -146,6 +147,10 @@ function pipelineDocument(input: PipelineInput<unknown, unknown>): Record<string
         ? { id, ...renameStep(step as Record<string, unknown>) }
         : step,
     );
+  }
+  const on = input.on;
+  if (on !== null && typeof on === 'object' && Array.isArray(on.schedule)) {
+    document.on = { ...on, schedule: on.schedule.map((entry: unknown) => renameKeys(entry, false)) };
   }
   return document;
 }

@@ -40,6 +40,8 @@ export {
   type UpdateWebhookOptions,
 } from './webhooks/webhooks-client.js';
 export * from './webhooks/webhook-types.js';
+export { ApprovalsClient, type ListApprovalsOptions } from './approvals/approvals-client.js';
+export * from './approvals/approval-types.js';
 export {
   DEFAULT_POLL_INTERVAL_MS,
   PipelinesClient,
@@ -54,6 +56,10 @@ export {
   type WaitOptions,
 } from './pipelines/pipelines-client.js';
 export * from './pipelines/pipeline-types.js';
+export { SchedulesClient, type CreateScheduleOptions, type ListSchedulesOptions } from './schedules/schedules-client.js';
+export * from './schedules/schedule-types.js';
+export { TriggersClient, type CreateTriggerOptions, type ListTriggersOptions } from './triggers/triggers-client.js';
+export type { Trigger, TriggerEvent, TriggerOutcome, TriggerType } from './triggers/trigger-types.js';
 // Pipelines in TypeScript: `import { definePipeline } from 'slipway/sdk'`.
 export {
   definePipeline,

@@ -1,7 +1,10 @@
+import { ApprovalsClient } from './approvals/approvals-client.js';
 import { resolveClientConfig, type SlipwayClientOptions } from './client-options.js';
 import { HttpTransport } from './http-transport.js';
 import { PipelinesClient } from './pipelines/pipelines-client.js';
 import { RegistryClient } from './registry/registry-client.js';
+import { SchedulesClient } from './schedules/schedules-client.js';
+import { TriggersClient } from './triggers/triggers-client.js';
 import { WebhooksClient } from './webhooks/webhooks-client.js';
 
 /**
@@ -22,6 +25,12 @@ export class SlipwayClient {
   readonly webhooks: WebhooksClient;
   /** Pipelines, their executions and step logs. */
   readonly pipelines: PipelinesClient;
+  /** Approval requests of `slipway/approval` steps, and deciding them. */
+  readonly approvals: ApprovalsClient;
+  /** Pipeline schedules and their fire history. */
+  readonly schedules: SchedulesClient;
+  /** Event triggers (webhook, push, data, registry, pipeline) and their event history. */
+  readonly triggers: TriggersClient;
 
   /** Resolves the options (and their environment defaults) at once; throws SlipwayConfigError for unusable ones. */
   constructor(options: SlipwayClientOptions = {}) {
@@ -29,6 +38,9 @@ export class SlipwayClient {
     this.registry = new RegistryClient(this.transport);
     this.webhooks = new WebhooksClient(this.transport);
     this.pipelines = new PipelinesClient(this.transport);
+    this.approvals = new ApprovalsClient(this.transport);
+    this.schedules = new SchedulesClient(this.transport);
+    this.triggers = new TriggersClient(this.transport);
   }
 
   /** The server's URL, without credentials. */

@@ -1,7 +1,9 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { ApprovalService } from '../core/approvals/approval-service.js';
 import { ErrorCode } from '../core/errors/error-code.js';
 import type { PipelineOperations } from '../core/pipelines/execution-model.js';
+import type { ScheduleOperations } from '../core/schedules/schedule-operations.js';
 import type { ArtifactStore } from '../core/ports/artifact-store.js';
 import type { RegistryService } from '../core/registry/registry-service.js';
 import type { TrackingService } from '../core/tracking/tracking-service.js';
@@ -15,7 +17,12 @@ import { loggedModelsRoutes } from './mlflow/logged-models-routes.js';
 import { metricsRoutes } from './mlflow/metrics-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-route.js';
 import { runsRoutes } from './mlflow/runs-routes.js';
+import { approvalRoutes } from './approvals/approval-routes.js';
 import { pipelineRoutes } from './pipelines/pipeline-routes.js';
+import { registerHookRoute } from './triggers/hook-route.js';
+import { triggerRoutes } from './triggers/trigger-routes.js';
+import type { TriggerService } from '../triggers/trigger-service.js';
+import { scheduleRoutes } from './schedules/schedule-routes.js';
 import { registryRoutes } from './registry/registry-routes.js';
 import { SLIPWAY_PREFIXES, slipwayRegistryRoutes } from './registry/slipway-registry-routes.js';
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
@@ -45,6 +52,12 @@ export interface AppDependencies {
   readonly artifacts: ArtifactStore;
   /** The pipeline engine; without it the pipelines API is not mounted. */
   readonly pipelines?: PipelineOperations | undefined;
+  /** Event triggers; without them the triggers API and `/hooks/<trigger>` are not mounted. */
+  readonly triggers?: TriggerService | undefined;
+  /** Approval requests of `slipway/approval` steps; without it the approvals API is not mounted. */
+  readonly approvals?: ApprovalService | undefined;
+  /** The scheduler; without it the schedules API is not mounted. */
+  readonly schedules?: ScheduleOperations | undefined;
 }
 
 export interface AppOptions {
@@ -115,6 +128,12 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   registerMlflowRoutes(app, 'webhooks', webhookRoutes(deps.webhooks));
   registerMlflowRoutes(app, 'slipway-webhooks', slipwayWebhookRoutes(deps.webhooks), SLIPWAY_PREFIXES);
   if (deps.pipelines !== undefined) registerMlflowRoutes(app, 'slipway-pipelines', pipelineRoutes(deps.pipelines), SLIPWAY_PREFIXES);
+  if (deps.triggers !== undefined) {
+    registerMlflowRoutes(app, 'slipway-triggers', triggerRoutes(deps.triggers), SLIPWAY_PREFIXES);
+    await registerHookRoute(app, deps.triggers, options.bodyLimit);
+  }
+  if (deps.schedules !== undefined) registerMlflowRoutes(app, 'slipway-schedules', scheduleRoutes(deps.schedules), SLIPWAY_PREFIXES);
+  if (deps.approvals !== undefined) registerMlflowRoutes(app, 'slipway-approvals', approvalRoutes(deps.approvals), SLIPWAY_PREFIXES);
   registerArtifactRoutes(app, deps.artifacts, deps.tracking);
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));

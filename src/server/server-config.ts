@@ -47,6 +47,19 @@ export interface ServerConfig {
   readonly webhookDelivery?: Omit<WebhookDispatcherOptions, 'log' | 'clock'> | undefined;
   /** The pipeline engine's limits and secrets; defaults when absent. */
   readonly pipelines?: PipelineEngineConfig | undefined;
+  /** The scheduler's tick interval and lease; defaults when absent. */
+  readonly scheduler?: SchedulerConfig | undefined;
+}
+
+/**
+ * Scheduler settings. `intervalMs` from SLIPWAY_SCHEDULER_INTERVAL_MS (default 1000);
+ * `leaseTtlMs` only from SLIPWAY_TEST_ONLY_SCHEDULER_LEASE_TTL_MS, for tests that kill the
+ * leader and wait for another server to take over (default 15000); it is the pipeline
+ * engine's lease TTL too.
+ */
+export interface SchedulerConfig {
+  readonly intervalMs?: number | undefined;
+  readonly leaseTtlMs?: number | undefined;
 }
 
 /** A setting that cannot be used; its message is one line naming the setting. */
@@ -98,7 +111,17 @@ export function resolveServerConfig(options: ServerOptions, cwd: string = proces
     logLevel,
     accessLog: options.accessLog ?? false,
     pipelines,
+    scheduler: schedulerConfig(env),
   });
+}
+
+function schedulerConfig(env: NodeJS.ProcessEnv): SchedulerConfig {
+  const interval = env.SLIPWAY_SCHEDULER_INTERVAL_MS;
+  const lease = env.SLIPWAY_TEST_ONLY_SCHEDULER_LEASE_TTL_MS;
+  return {
+    intervalMs: interval === undefined ? undefined : parseInteger(interval, 'SLIPWAY_SCHEDULER_INTERVAL_MS', 100, 3_600_000),
+    leaseTtlMs: lease === undefined ? undefined : parseInteger(lease, 'SLIPWAY_TEST_ONLY_SCHEDULER_LEASE_TTL_MS', 500, 3_600_000),
+  };
 }
 
 /** `sqlite:///` + path, as SQLAlchemy spells it (an absolute path gives four slashes). */

@@ -6,9 +6,17 @@ import { TrackingService } from '../core/tracking/tracking-service.js';
 import { buildApp } from './build-app.js';
 import { RegistryService } from '../core/registry/registry-service.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
+import { ApprovalService } from '../core/approvals/approval-service.js';
 import { HttpWebhookSender } from '../webhooks/http-webhook-sender.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { openStores } from './open-stores.js';
+import { TriggerService } from '../triggers/trigger-service.js';
+import { withPipelineUpsertListeners, type PipelineUpsertListener } from './pipeline-upsert-listeners.js';
+import { Scheduler } from '../schedules/scheduler.js';
+import { schedulerPipelinesOf } from '../schedules/scheduler-pipelines.js';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from './server-config.js';
 import { SLIPWAY_VERSION } from './version.js';
 
@@ -37,6 +45,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let app: FastifyInstance | undefined;
   let dispatcher: WebhookDispatcher | undefined;
   let engine: PipelineEngine | undefined;
+  let scheduler: Scheduler | undefined;
+  let triggers: TriggerService | undefined;
   try {
     const artifacts = await LocalArtifactStore.open(config.artifactsDirectory);
     const tracking = new TrackingService(stores.tracking);
@@ -47,12 +57,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       { store: stores.webhooks, sender },
       { testTimeoutMs: delivery.retry?.attemptTimeoutMs },
     );
+    // One service for the API and the engine: a decision through the API wakes the waiting step at once.
+    const approvals = new ApprovalService(stores.approvals);
     const pipelineConfig = config.pipelines ?? { secretNames: [] };
     const secrets: Record<string, string> = {};
     for (const name of pipelineConfig.secretNames) {
       const value = process.env[name];
       if (value !== undefined) secrets[name] = value;
     }
+    // This process's name in the scheduler's lease.
+    const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
     const pipelines = new PipelineEngine(
       {
         store: stores.pipelines,
@@ -61,17 +75,52 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         registry,
         registryStore: stores.registry,
         artifacts,
+        approvals,
+        leases: stores.leases,
       },
       {
         dataDir: config.dataDir,
+        // The engine's lease names the machine and data directory, not the process: a server
+        // restarted after a crash takes its own lease back at once and recovers its steps
+        // (their process groups are on this machine), rather than waiting out the TTL.
+        holder: `${hostname()}:${resolve(config.dataDir)}`,
+        leaseTtlMs: config.scheduler?.leaseTtlMs,
         maxParallelPerExecution: pipelineConfig.maxParallelPerExecution,
         secrets,
         log: { warn: (message) => app?.log.warn(message) },
       },
     );
     engine = pipelines;
+    // Schedules fire on the server that holds the `scheduler` lease in the database.
+    const schedules = new Scheduler(
+      { store: stores.schedules, leases: stores.leases, pipelines: schedulerPipelinesOf(pipelines) },
+      {
+        now: Date.now,
+        holder,
+        intervalMs: config.scheduler?.intervalMs,
+        leaseTtlMs: config.scheduler?.leaseTtlMs,
+        log: { warn: (message) => app?.log.warn(message) },
+      },
+    );
+    scheduler = schedules;
+    // What runs after a pipeline upsert: the scheduler syncs `on: schedule:`.
+    // Event triggers (`on: push | webhook | data | registry | pipeline`) start executions through the engine.
+    const eventTriggers = new TriggerService(
+      {
+        store: stores.triggers,
+        pipelines,
+        registry: stores.registry,
+        artifacts,
+        codeDirOf: (pipeline) => stores.pipelines.getPipelineCodeDir(pipeline),
+        leases: stores.leases,
+        startExecution: (pipelineName, params, trigger) => pipelines.startExecution({ pipelineName, params, trigger }, 'slipway-trigger'),
+      },
+      { secrets, log: { warn: (message) => app?.log.warn(message) } },
+    );
+    triggers = eventTriggers;
+    const upsertListeners: PipelineUpsertListener[] = [(version) => schedules.syncPipeline(version), (version) => eventTriggers.syncPipeline(version)];
     app = await buildApp(
-      { tracking, registry, webhooks, artifacts, pipelines },
+      { tracking, registry, webhooks, artifacts, pipelines: withPipelineUpsertListeners(pipelines, upsertListeners), schedules, approvals, triggers: eventTriggers },
       { bodyLimit: config.bodyLimit, logLevel: config.logLevel, accessLog: config.accessLog },
     );
     const log = app.log;
@@ -91,8 +140,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     // Steps log to this server (MLFLOW_TRACKING_URI); recovery of what a previous process
     // left running happens here, before the first step starts.
     await pipelines.start(listeningUrl(app, config, true));
+    await schedules.start();
+    await eventTriggers.start();
   } catch (e) {
     await app?.close();
+    await scheduler?.stop();
+    await triggers?.stop();
     await engine?.stop();
     await dispatcher?.stop();
     await stores.close();
@@ -103,6 +156,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const running = app;
   const delivering = dispatcher;
   const stopping = engine;
+  const firing = scheduler;
+  const watching = triggers;
   let closing: Promise<void> | undefined;
   return {
     url,
@@ -110,6 +165,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     close() {
       closing ??= (async () => {
         await running.close();
+        await firing?.stop();
+        await watching?.stop();
         // Running steps are ended and requeued; they run again after a restart.
         await stopping.stop();
         await delivering.stop();

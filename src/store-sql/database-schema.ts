@@ -39,6 +39,12 @@ export interface Database {
   pipeline_steps: PipelineStepsTable;
   pipeline_attempts: PipelineAttemptsTable;
   pipeline_cache: PipelineCacheTable;
+  schedules: SchedulesTable;
+  schedule_fires: ScheduleFiresTable;
+  leases: LeasesTable;
+  triggers: TriggersTable;
+  trigger_events: TriggerEventsTable;
+  approval_requests: ApprovalRequestsTable;
 }
 
 export interface KeyValueTable {
@@ -274,6 +280,8 @@ export interface PipelineExecutionsTable {
   reason: string | null;
   code_dir: string | null;
   code_digest: string | null;
+  /** Incremented by every transition (0006-execution-revision): tells an engine its in-memory copy is stale. */
+  revision: Generated<number>;
 }
 
 export interface PipelineStepsTable {
@@ -326,4 +334,100 @@ export interface PipelineCacheTable {
   step_id: string;
   instance: string;
   created_time: number;
+}
+
+/** Approval requests of `slipway/approval` steps (migration 0009). */
+export interface ApprovalRequestsTable {
+  request_id: string;
+  execution_id: string;
+  pipeline_name: string;
+  step_id: string;
+  /** '' for a step that is not a matrix instance. */
+  instance: string;
+  message: string | null;
+  model_name: string | null;
+  model_version: string | null;
+  /** JSON list of actor names. */
+  approvers: string;
+  on_timeout: string;
+  status: string;
+  opened_time: number;
+  deadline_time: number | null;
+  decided_time: number | null;
+  actor: string | null;
+  comment: string | null;
+  outcome: string | null;
+}
+
+/** Event triggers (migration 0008). */
+export interface TriggersTable {
+  name: string;
+  pipeline_name: string;
+  type: string;
+  /** JSON map of the type's settings. */
+  config: string;
+  /** JSON map of param templates. */
+  params: string;
+  enabled: number;
+  source: string;
+  /** An API-created webhook trigger's secret value (never returned by the API). */
+  secret: string | null;
+  /** The watcher's JSON state (last seen digests, cursor); null before the first write. */
+  state: string | null;
+  state_revision: Generated<number>;
+  created_time: number;
+  updated_time: number;
+}
+
+export interface TriggerEventsTable {
+  event_id: string;
+  trigger_name: string;
+  /** Unique per trigger when set: the event's identity (delivery id, change id, …). */
+  dedup_key: string | null;
+  event_time: number;
+  /** JSON map. */
+  summary: string;
+  outcome: string;
+  reason: string | null;
+  execution_id: string | null;
+}
+
+/** A pipeline's schedules (migration 0007). */
+export interface SchedulesTable {
+  schedule_id: string;
+  pipeline_name: string;
+  /** 'pipeline' (from `on: schedule:`) or 'api'. */
+  source: string;
+  cron: string;
+  timezone: string;
+  /** JSON map of param overrides. */
+  params: string;
+  overlap: string;
+  catch_up_seconds: number;
+  paused: number;
+  /** Every due time up to this one has a fire record. */
+  cursor_time: number;
+  created_time: number;
+  updated_time: number;
+  created_by: string;
+}
+
+/** One row per due time of a schedule; the primary key `(schedule_id, due_time)` makes a due time fire once. */
+export interface ScheduleFiresTable {
+  schedule_id: string;
+  due_time: number;
+  status: string;
+  reason: string | null;
+  execution_id: string | null;
+  holder: string;
+  recorded_time: number;
+  updated_time: number;
+}
+
+/** Named leases for leader election (the scheduler's first). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_time: number;
+  acquired_time: number;
 }

@@ -30,23 +30,39 @@ export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
 }
 
 /**
+ * PostgreSQL error codes of a catalog that changed under Kysely's table check: the
+ * migrator looks for its tables by listing the tables of every schema, and a schema or
+ * table dropped by another client between the listing and the read fails that query
+ * (seen when several test runs share a database). Nothing was migrated then; trying again
+ * is safe.
+ */
+const CATALOG_RACE_CODES = new Set(['3F000', '42P01']);
+const MIGRATION_TRIES = 3;
+
+/**
  * Applies every pending migration, each in its own transaction, and records it.
  * Throws with the failing migration's name when one fails; earlier ones stay applied.
  */
 export async function migrateToLatest(database: SqlDatabase): Promise<MigrationResult[]> {
-  const migrator = new Migrator({
-    db: database.db,
-    provider: { getMigrations: () => Promise.resolve(allMigrations(database.flavor)) },
-    migrationTableName: MIGRATION_TABLE,
-    migrationLockTableName: `${MIGRATION_TABLE}_lock`,
-    ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
-  });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, {
+  for (let attempt = 1; ; attempt++) {
+    const migrator = new Migrator({
+      db: database.db,
+      provider: { getMigrations: () => Promise.resolve(allMigrations(database.flavor)) },
+      migrationTableName: MIGRATION_TABLE,
+      migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+      ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error === undefined) return results ?? [];
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    if (failed === undefined && attempt < MIGRATION_TRIES && isCatalogRace(error)) continue;
+    throw new Error(`database migration ${failed ?? 'unknown'} failed: ${error instanceof Error ? error.message : JSON.stringify(error)}`, {
       cause: error,
     });
   }
-  return results ?? [];
+}
+
+function isCatalogRace(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && CATALOG_RACE_CODES.has(code);
 }

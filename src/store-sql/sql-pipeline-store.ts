@@ -1,5 +1,6 @@
 import type { PipelineSummary, PipelineVersion } from '../core/pipelines/execution-model.js';
 import type {
+  ActiveExecution,
   CacheEntry,
   ExecutionListQuery,
   ExecutionRecord,
@@ -55,7 +56,10 @@ export class SqlPipelineStore implements PipelineStore {
   listActiveExecutionIds(): Promise<string[]> {
     return executions.activeExecutionIds(this.#db);
   }
-  applyTransition(transition: Transition): Promise<void> {
+  listActiveExecutions(): Promise<ActiveExecution[]> {
+    return executions.activeExecutions(this.#db);
+  }
+  applyTransition(transition: Transition): Promise<number> {
     return executions.applyTransition(this.#db, transition);
   }
   getCacheEntry(cacheKey: string): Promise<CacheEntry | undefined> {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PipelineDefinition } from '../../src/core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, NewPipelineVersion, PipelineStore, StepRecord } from '../../src/core/ports/pipeline-store.js';
+import { errorCodeOf } from '../support/error-code-of.js';
 
 /** What a pipeline-store adapter's test file provides: a store on a fresh database. */
 export interface PipelineStoreHarness {
@@ -56,14 +57,7 @@ export function describePipelineStoreContract(name: string, harness: PipelineSto
       await dispose();
     });
 
-    const code = async (p: Promise<unknown>): Promise<string> => {
-      try {
-        await p;
-      } catch (e) {
-        return (e as { code?: string }).code ?? `untyped: ${String(e)}`;
-      }
-      return 'no error';
-    };
+    const code = errorCodeOf;
 
     let seq = 0;
     const execution = (pipelineName: string, extra: Partial<ExecutionRecord> = {}): ExecutionRecord => ({
@@ -158,9 +152,10 @@ export function describePipelineStoreContract(name: string, harness: PipelineSto
             }),
           ],
         });
-        await store.createExecution(e);
+        // The revision starts at 0 whatever the record says.
+        await store.createExecution({ ...e, revision: 7 });
         const read = await store.getExecution(e.executionId);
-        expect(read).toEqual({ ...e, steps: [e.steps[1], e.steps[0]] });
+        expect(read).toEqual({ ...e, revision: 0, steps: [e.steps[1], e.steps[0]] });
         expect(await code(store.getExecution('missing'))).toBe('RESOURCE_DOES_NOT_EXIST');
       });
 
@@ -219,6 +214,46 @@ export function describePipelineStoreContract(name: string, harness: PipelineSto
         expect(after.reason).toBeUndefined();
         expect(after.steps[1]?.status).toBe('pending');
         expect(await code(store.applyTransition({ executionId: 'missing', execution: { status: 'failed' } }))).toBe('RESOURCE_DOES_NOT_EXIST');
+      });
+
+      it('counts every applied transition in the execution\'s revision, and lists the active executions with theirs', async () => {
+        const e1 = execution('p', { status: 'running' });
+        const e2 = execution('q');
+        const done = execution('p', { status: 'succeeded' });
+        for (const e of [e1, e2, done]) await store.createExecution(e);
+        expect(await store.listActiveExecutions()).toEqual([
+          { executionId: e1.executionId, revision: 0 },
+          { executionId: e2.executionId, revision: 0 },
+        ]);
+
+        expect(await store.applyTransition({ executionId: e1.executionId, execution: { startedTime: 5 } })).toBe(1);
+        expect(await store.applyTransition({ executionId: e1.executionId, steps: [{ ...step('a', 0), status: 'running' }] })).toBe(2);
+        // Even a transition that changes no row of the execution itself counts.
+        expect(await store.applyTransition({ executionId: e1.executionId, cacheEntries: [{ cacheKey: 'k', executionId: e1.executionId, stepId: 'a', createdTime: 1 }] })).toBe(3);
+        expect(await store.applyTransition({ executionId: e2.executionId, expectStatus: ['queued'], execution: { status: 'running' } })).toBe(1);
+        // A transition that is refused, or fails part-way, does not.
+        expect(await code(store.applyTransition({ executionId: e1.executionId, expectStatus: ['queued'], execution: { status: 'failed' } }))).toBe('RESOURCE_CONFLICT');
+        await expect(store.applyTransition({ executionId: e1.executionId, attempts: [{ stepId: 'nope', attempt: 1, status: 'running', startedTime: 1 }] })).rejects.toThrow();
+
+        expect((await store.getExecution(e1.executionId)).revision).toBe(3);
+        expect((await store.listExecutions({ limit: 10, offset: 0, pipelineName: 'q' })).items[0]?.revision).toBe(1);
+        expect(await store.listActiveExecutions()).toEqual([
+          { executionId: e1.executionId, revision: 3 },
+          { executionId: e2.executionId, revision: 1 },
+        ]);
+        expect(await store.applyTransition({ executionId: e1.executionId, expectStatus: ['running'], execution: { status: 'succeeded', endedTime: 9 } })).toBe(4);
+        expect(await store.listActiveExecutions()).toEqual([{ executionId: e2.executionId, revision: 1 }]);
+        expect(await store.listActiveExecutionIds()).toEqual([e2.executionId]);
+      });
+
+      it('gives concurrent transitions of one execution distinct revisions', async () => {
+        const e = execution('p', { status: 'running' });
+        await store.createExecution(e);
+        const revisions = await Promise.all(
+          Array.from({ length: 8 }, (_, i) => store.applyTransition({ executionId: e.executionId, steps: [{ ...step('a', 0), status: 'running', startedTime: i }] })),
+        );
+        expect([...revisions].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+        expect((await store.getExecution(e.executionId)).revision).toBe(8);
       });
 
       it('returns the newest cache entry for a key', async () => {

@@ -3,6 +3,7 @@ import type { RegistryStore } from '../../src/core/ports/registry-store.js';
 import type { TrackingStore } from '../../src/core/ports/tracking-store.js';
 import { parseModelVersionsFilter, parseModelVersionsOrderBy } from '../../src/core/search/parse-model-versions-search.js';
 import { parseRegisteredModelsFilter, parseRegisteredModelsOrderBy } from '../../src/core/search/parse-registered-models-search.js';
+import { errorCodeOf } from '../support/error-code-of.js';
 
 /** What a registry adapter's test file provides: a registry and the tracking store beside it. */
 export interface RegistryStoreHarness {
@@ -22,14 +23,7 @@ export function describeRegistryStoreContract(name: string, harness: RegistrySto
     let dispose: () => Promise<void>;
     let seq = 0;
     const unique = (prefix: string): string => `${prefix}-${++seq}-${Math.random().toString(36).slice(2, 7)}`;
-    const code = async (p: Promise<unknown>): Promise<string> => {
-      try {
-        await p;
-      } catch (e) {
-        return (e as { code?: string }).code ?? `untyped: ${String(e)}`;
-      }
-      return 'no error';
-    };
+    const code = errorCodeOf;
 
     beforeAll(async () => {
       const created = await harness.create();

@@ -5,6 +5,7 @@ import { parseLoggedModelsFilter, parseLoggedModelsOrderBy } from '../../src/cor
 import { parseRunsFilter, parseRunsOrderBy } from '../../src/core/search/parse-runs-search.js';
 import type { Run } from '../../src/core/entities/run.js';
 import type { Metric } from '../../src/core/entities/metric.js';
+import { errorCodeOf } from '../support/error-code-of.js';
 
 /** What a store adapter's test file provides to the contract. */
 export interface TrackingStoreHarness {
@@ -48,14 +49,7 @@ export function describeTrackingStoreContract(name: string, harness: TrackingSto
         tags: [],
       });
     const metric = (key: string, value: number, step = 0, timestamp = 100): Metric => ({ key, value, step, timestamp });
-    const code = async (p: Promise<unknown>): Promise<string> => {
-      try {
-        await p;
-      } catch (e) {
-        return (e as { code?: string }).code ?? `untyped: ${String(e)}`;
-      }
-      return 'no error';
-    };
+    const code = errorCodeOf;
 
     describe('experiments', () => {
       it('has the Default experiment "0"', async () => {

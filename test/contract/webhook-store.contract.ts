@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { WebhookEventName } from '../../src/core/entities/webhook.js';
 import type { RegistryStore } from '../../src/core/ports/registry-store.js';
 import type { CreateWebhookInput, NewDelivery, WebhookStore } from '../../src/core/ports/webhook-store.js';
+import { errorCodeOf } from '../support/error-code-of.js';
 
 /** What a webhook adapter's test file provides: a webhook store and the registry beside it, on a fresh database. */
 export interface WebhookStoreHarness {
@@ -31,14 +32,7 @@ export function describeWebhookStoreContract(name: string, harness: WebhookStore
       await dispose();
     });
 
-    const code = async (p: Promise<unknown>): Promise<string> => {
-      try {
-        await p;
-      } catch (e) {
-        return (e as { code?: string }).code ?? `untyped: ${String(e)}`;
-      }
-      return 'no error';
-    };
+    const code = errorCodeOf;
     const input = (extra: Partial<CreateWebhookInput> = {}): CreateWebhookInput => ({
       name: 'hook',
       url: 'http://127.0.0.1:9/hook',

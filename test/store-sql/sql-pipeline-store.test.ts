@@ -57,4 +57,37 @@ for (const backend of BACKENDS) {
       }
     });
   });
+
+  describe.skipIf(backend.skip !== undefined)(`${backend.name}: migration 0006-execution-revision`, () => {
+    it('adds the revision column to a database that already has executions: they start at 0 and count from there', async () => {
+      const db = await backend.create();
+      try {
+        const { database } = db;
+        const before = Object.fromEntries(Object.entries(allMigrations(database.flavor)).filter(([name]) => name <= '0005-attempt-resources'));
+        const migrator = new Migrator({
+          db: database.db,
+          provider: { getMigrations: () => Promise.resolve(before) },
+          migrationTableName: MIGRATION_TABLE,
+          migrationLockTableName: `${MIGRATION_TABLE}_lock`,
+          ...(database.schema === undefined ? {} : { migrationTableSchema: database.schema }),
+        });
+        expect((await migrator.migrateToLatest()).error).toBeUndefined();
+        const definition = JSON.stringify({ name: 'old', params: {}, env: {}, steps: [] });
+        await database.db.insertInto('pipelines').values({ name: 'old', description: null, latest_version: 1, latest_hash: 'h', code_dir: null, created_time: 1, updated_time: 1 }).execute();
+        await database.db.insertInto('pipeline_versions').values({ name: 'old', version: 1, hash: 'h', definition, source_format: 'json', source_text: null, created_time: 1, created_by: 'x' }).execute();
+        // Without the 0006 column, as a server that only knew 0005 wrote it.
+        await database.db
+          .insertInto('pipeline_executions')
+          .values({ execution_id: 'e1', pipeline_name: 'old', pipeline_version: 1, pipeline_hash: 'h', params: '{}', trigger_type: 'manual', trigger_detail: null, status: 'running', actor: 'x', created_time: 1, started_time: 1, ended_time: null, retry_of: null, experiment_id: null, run_id: null, reason: null, code_dir: null, code_digest: null })
+          .execute();
+
+        const store = await SqlPipelineStore.open(database);
+        expect(await store.listActiveExecutions()).toEqual([{ executionId: 'e1', revision: 0 }]);
+        expect(await store.applyTransition({ executionId: 'e1', expectStatus: ['running'], execution: { reason: 'r' } })).toBe(1);
+        expect((await store.getExecution('e1')).revision).toBe(1);
+      } finally {
+        await db.dispose();
+      }
+    });
+  });
 }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest, MIGRATION_TABLE } from '../../src/store-sql/migrate-to-latest.js';
+import { allMigrations, migrateToLatest, MIGRATION_TABLE } from '../../src/store-sql/migrate-to-latest.js';
 import { SqlTrackingStore } from '../../src/store-sql/sql-tracking-store.js';
 import { describeTrackingStoreContract } from '../contract/tracking-store.contract.js';
 import { BACKENDS } from '../support/test-databases.js';
@@ -26,10 +26,14 @@ for (const backend of BACKENDS) {
           ['0003-webhooks', 'Success'],
           ['0004-pipelines', 'Success'],
           ['0005-attempt-resources', 'Success'],
+          ['0006-execution-revision', 'Success'],
+          ['0007-schedules', 'Success'],
+          ['0008-triggers', 'Success'],
+          ['0009-approvals', 'Success'],
         ]);
         expect(await migrateToLatest(db.database)).toEqual([]);
         const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db.database.db);
-        expect(rows.rows.map((r) => r.name)).toEqual(['0001-tracking', '0002-registry', '0003-webhooks', '0004-pipelines', '0005-attempt-resources']);
+        expect(rows.rows.map((r) => r.name).sort()).toEqual(Object.keys(allMigrations(db.database.flavor)));
       } finally {
         await db.dispose();
       }

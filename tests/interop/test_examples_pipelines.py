@@ -191,3 +191,45 @@ def test_heart_disease_through_the_http_api(server: SlipwayServer, client: mlflo
     version = steps["register"]["outputs"]["version"]
     assert client.get_model_version(model_name, version).run_id == steps["train"]["run_id"]
     assert_lineage_links_execution(server, model_name, version, execution, steps["train"]["run_id"])
+
+
+def test_california_housing_tuned(server: SlipwayServer, client: mlflow.MlflowClient) -> None:
+    """examples/california-housing/tune.yaml: a seeded TPE search; the best trial is registered and promoted."""
+    model_name = unique_name("california-housing-tuned")
+    execution = slipway_run(
+        server, "examples/california-housing/tune.yaml", {"trials": 6, "parallel": 2, "model_name": model_name}
+    )
+
+    rows = execution["steps"]
+    steps = {s["step_id"]: s for s in rows if not s.get("instance")}
+    assert list(steps) == ["prepare", "tune", "evaluate", "register", "promote"]
+    assert all(s["status"] == "succeeded" for s in steps.values()), steps
+    tune = steps["tune"]
+    trials = [s for s in rows if s["step_id"] == "tune" and s.get("instance")]
+    assert 1 <= len(trials) <= 6
+    assert tune["outputs"]["trials"] == str(len(trials))
+    assert tune["outputs"]["seed"] == "42"
+
+    # The step's run is the best trial's run, a child of the search run, itself a child of the execution's run.
+    best = next(t for t in trials if t["instance"] == f"trial-{tune['outputs']['best-trial']}")
+    assert tune["run_id"] == tune["outputs"]["best-run-id"] == best["run_id"]
+    succeeded = [t for t in trials if t["status"] == "succeeded"]
+    assert tune["metrics"]["rmse"] == min(t["metrics"]["rmse"] for t in succeeded)
+    best_run = client.get_run(best["run_id"])
+    search_run_id = tune["outputs"]["search-run-id"]
+    assert best_run.data.tags["mlflow.parentRunId"] == search_run_id
+    assert client.get_run(search_run_id).data.tags["mlflow.parentRunId"] == execution["run_id"]
+    best_params = json.loads(tune["outputs"]["best-params"])
+    for name in ("n_estimators", "max_depth", "min_samples_leaf"):
+        assert best_run.data.params[name] == str(best_params[name])
+
+    # The trial table, one line per trial plus the header.
+    listed = sorted(f.path for f in client.list_artifacts(search_run_id, "tuning"))
+    assert listed == ["tuning/trials.csv", "tuning/trials.md"]
+    local = client.download_artifacts(search_run_id, "tuning/trials.csv")
+    with open(local, encoding="utf-8") as handle:
+        assert len(handle.read().strip().splitlines()) == len(trials) + 1
+
+    champion = client.get_model_version_by_alias(model_name, "champion")
+    assert champion.version == steps["register"]["outputs"]["version"]
+    assert champion.run_id == best["run_id"]

@@ -10,6 +10,8 @@ import type { StaticKind } from './expressions/expression-functions.js';
 import type { JsonValue, StepDefinition } from './pipeline-model.js';
 import { didYouMean, quoteList, type DocumentPath } from './pipeline-issues.js';
 import { hasPlaceholder } from './expressions/template.js';
+import { parseDuration } from './parse-duration.js';
+import { TUNE_STEP } from '../tuning/tune-builtin-step.js';
 
 /** The type of one `with:` input. */
 export type BuiltinInputType =
@@ -101,8 +103,9 @@ function upstreamRunStep(
     context.report([key], `step '${id}' is not upstream of step '${context.stepId}' (add '${id}' to needs)`);
     return undefined;
   }
-  if (step.kind !== 'run') {
-    context.report([key], `step '${id}' is a built-in step; '${key}' must name a 'run' step`);
+  // A tune step stands for its best trial (a run step): its metrics and its run.
+  if (step.kind !== 'run' && step.uses !== TUNE_STEP.name) {
+    context.report([key], `step '${id}' is a built-in step; '${key}' must name a 'run' step (or a slipway/tune step)`);
     return undefined;
   }
   return step;
@@ -293,7 +296,53 @@ const notify: BuiltinStep = {
   },
 };
 
+const approval: BuiltinStep = {
+  name: 'slipway/approval',
+  description:
+    'Pauses the execution until someone approves or rejects (API, CLI or UI), or the timeout passes; with a model version, records the decision in the registry.',
+  inputs: {
+    message: { type: 'string', description: 'What the approvers are asked.' },
+    model: { type: 'string', description: 'The registered model whose version this approval decides.' },
+    version: { type: 'string', description: "That version, typically '${{ steps.<register>.outputs.version }}'." },
+    approvers: { type: 'string-list', description: 'Who may decide (actor names); absent: anyone.' },
+    timeout: { type: 'string', description: "How long to wait for a decision, e.g. '24h' (absent: no limit)." },
+    'on-timeout': { type: 'string', enum: ['reject', 'approve'], description: "The outcome when the timeout passes: 'reject' (default) or 'approve'." },
+    notify: {
+      type: 'object',
+      description: 'A webhook POSTed when the request opens (a failure is logged, not fatal).',
+      fields: {
+        url: { type: 'string', required: true, description: 'The webhook URL (http or https).' },
+        format: { type: 'string', enum: ['json', 'slack'], description: "'json' (default) or 'slack'." },
+        headers: { type: 'string-map', description: 'Extra request headers.' },
+      },
+    },
+  },
+  outputs: {
+    decision: { type: 'string', description: "'approved' or 'rejected' (the timeout's outcome when it timed out)." },
+    status: { type: 'string', description: "How the request ended: 'approved', 'rejected' or 'timed_out'." },
+    actor: { type: 'string', description: "Who decided ('slipway' for a timeout)." },
+    comment: { type: 'string', description: "The decider's comment (empty if none)." },
+    'request-id': { type: 'string', description: 'The approval request.' },
+  },
+  check(inputs, context) {
+    if ((inputs.model === undefined) !== (inputs.version === undefined)) {
+      context.report([inputs.model === undefined ? 'version' : 'model'], "give both 'model' and 'version', or neither");
+    }
+    if (isLiteralString(inputs.timeout) && parseDuration(inputs.timeout) === undefined) {
+      context.report(['timeout'], `invalid timeout '${inputs.timeout}' (a duration such as 30m, 24h or 2d)`);
+    }
+    if (inputs['on-timeout'] !== undefined && inputs.timeout === undefined) {
+      context.report(['on-timeout'], "'on-timeout' only goes with 'timeout'");
+    }
+    const notifyInput = inputs.notify;
+    if (notifyInput !== null && typeof notifyInput === 'object' && !Array.isArray(notifyInput)) {
+      const url = (notifyInput as Readonly<Record<string, JsonValue>>).url;
+      if (isLiteralString(url) && !/^https?:\/\/[^\s/]+/i.test(url)) context.report(['notify', 'url'], `'${url}' is not an http(s) URL`);
+    }
+  },
+};
+
 /** The built-in steps, by their `uses:` name. */
 export const BUILTIN_STEPS: ReadonlyMap<string, BuiltinStep> = new Map(
-  [evaluate, registerModel, promote, notify].map((step) => [step.name, step]),
+  [evaluate, registerModel, promote, notify, approval, TUNE_STEP].map((step) => [step.name, step]),
 );

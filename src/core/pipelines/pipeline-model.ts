@@ -198,7 +198,13 @@ export interface ScheduleSpec {
 
 /**
  * Event triggers declared in a pipeline (`on: push | webhook | data | registry |
- * pipeline`). Fields are owned by the triggers module (`read-event-trigger-specs.ts`).
+ * pipeline`). Fields are owned by the triggers module (`read-event-trigger-specs.ts`);
+ * see docs/triggers.md. Each entry becomes one trigger named `<pipeline>.push`,
+ * `<pipeline>.webhook`, `<pipeline>.data-0`, `<pipeline>.registry-1`, … or its `name`.
+ *
+ * `params` values are strings as written; they may hold `${{ event.… }}` placeholders
+ * over the event (the webhook's JSON payload, the GitHub push payload, the registry
+ * change, the finished execution, the changed data), filled in when the trigger fires.
  */
 export interface EventTriggerSpecs {
   readonly push?: PushTriggerSpec | undefined;
@@ -208,48 +214,51 @@ export interface EventTriggerSpecs {
   readonly pipeline: readonly PipelineFinishedTriggerSpec[];
 }
 
+interface EventTriggerCommon {
+  /** The trigger's name (unique on the server); absent = `<pipeline>.<kind>[-<index>]`. */
+  readonly name?: string | undefined;
+  readonly params: Readonly<Record<string, string>>;
+}
+
 /** A GitHub `push` delivered to `/api/slipway/v1/hooks/<trigger>`, filtered by branch and path. */
-export interface PushTriggerSpec {
+export interface PushTriggerSpec extends EventTriggerCommon {
   /** Branch names or globs (`main`, `release/*`); empty = every branch. */
   readonly branches: readonly string[];
   /** Path globs; empty = any change. */
   readonly paths: readonly string[];
   /** The name of the server secret (an env var given with `--pipeline-secrets`) holding the HMAC key. */
   readonly secret: string;
-  readonly params: Readonly<Record<string, string>>;
 }
 
 /** Any JSON POSTed to `/api/slipway/v1/hooks/<trigger>` with a valid HMAC-SHA256 signature. */
-export interface WebhookTriggerSpec {
+export interface WebhookTriggerSpec extends EventTriggerCommon {
   readonly secret: string;
-  /** Param values; may use `${{ event.<json path> }}` expressions over the payload. */
-  readonly params: Readonly<Record<string, string>>;
 }
 
 /** A watched file, directory or glob (local path or `mlflow-artifacts:/…`). */
-export interface DataTriggerSpec {
+export interface DataTriggerSpec extends EventTriggerCommon {
   readonly path: string;
   /** Quiet time after the last change before firing. */
   readonly debounceSeconds: number;
-  readonly params: Readonly<Record<string, string>>;
 }
 
 export const REGISTRY_TRIGGER_EVENTS = ['version_created', 'alias_set', 'approval_granted'] as const;
 export type RegistryTriggerEvent = (typeof REGISTRY_TRIGGER_EVENTS)[number];
 
-export interface RegistryTriggerSpec {
+export interface RegistryTriggerSpec extends EventTriggerCommon {
   readonly model: string;
   readonly event: RegistryTriggerEvent;
   /** For `alias_set`: only this alias (absent = any). */
   readonly alias?: string | undefined;
-  readonly params: Readonly<Record<string, string>>;
 }
 
-export interface PipelineFinishedTriggerSpec {
+export const PIPELINE_FINISHED_STATUSES = ['succeeded', 'failed'] as const;
+export type PipelineFinishedStatus = (typeof PIPELINE_FINISHED_STATUSES)[number];
+
+export interface PipelineFinishedTriggerSpec extends EventTriggerCommon {
   readonly pipeline: string;
   /** Which outcomes start this pipeline; default `['succeeded']`. */
-  readonly status: readonly ('succeeded' | 'failed')[];
-  readonly params: Readonly<Record<string, string>>;
+  readonly status: readonly PipelineFinishedStatus[];
 }
 
 /** The `on:` block, read. Absent on a pipeline without one (so old hashes do not change). */

@@ -245,7 +245,7 @@ class DocumentReader {
       });
     }
 
-    const on = readPipelineTriggers(root.on, this.issues);
+    const on = readPipelineTriggers(root.on, this.issues, params);
     return {
       definition: { name, ...(description === undefined ? {} : { description }), params, env, steps, ...(on === undefined ? {} : { on }) },
       sources,

@@ -6,7 +6,7 @@
  */
 
 import { didYouMean, quoteList, type IssueList } from './pipeline-issues.js';
-import type { PipelineTriggers } from './pipeline-model.js';
+import type { ParamSpec, PipelineTriggers } from './pipeline-model.js';
 import { readEventTriggerSpecs } from './read-event-trigger-specs.js';
 import { readScheduleSpecs } from './read-schedule-specs.js';
 
@@ -23,8 +23,11 @@ const TRIGGER_KEY_HINTS: Readonly<Record<string, string>> = {
   model: "use 'registry' (a model's registry events)",
 };
 
-/** The `on:` block, or undefined when it is absent or empty. */
-export function readPipelineTriggers(value: unknown, issues: IssueList): PipelineTriggers | undefined {
+/**
+ * The `on:` block, or undefined when it is absent. `params` are the pipeline's declared
+ * params, read before: the triggers' `params` must name them.
+ */
+export function readPipelineTriggers(value: unknown, issues: IssueList, params: Readonly<Record<string, ParamSpec>>): PipelineTriggers | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'object' || Array.isArray(value)) {
     issues.add(['on'], `'on' must be a map of triggers (${quoteList(TRIGGER_KEYS, 'and')}), not ${Array.isArray(value) ? 'a list' : `a ${typeof value}`}`);
@@ -37,6 +40,6 @@ export function readPipelineTriggers(value: unknown, issues: IssueList): Pipelin
     issues.add(['on', key], `unknown trigger '${key}' in 'on'${hint || ` (expected ${quoteList(TRIGGER_KEYS, 'or')})`}`, { target: 'key' });
   }
   const schedule = map.schedule === undefined || map.schedule === null ? [] : readScheduleSpecs(map.schedule, ['on', 'schedule'], issues);
-  const events = readEventTriggerSpecs(map, issues);
+  const events = readEventTriggerSpecs(map, issues, params);
   return { schedule, events };
 }

@@ -19,6 +19,10 @@ import { checkStepGraph, type GraphCheck } from './pipeline-graph.js';
 import { didYouMean, quoteList, type DocumentPath, type IssueList } from './pipeline-issues.js';
 import type { JsonValue, PipelineDefinition, StepDefinition } from './pipeline-model.js';
 import type { StepSource } from './read-pipeline-document.js';
+import { checkScheduleParams } from './read-schedule-specs.js';
+import { TUNE_STEP } from '../tuning/tune-builtin-step.js';
+import { TRIAL_TEMPLATE_INPUTS } from '../tuning/read-trial-template.js';
+import { tuneStepSymbols } from '../tuning/tune-step-symbols.js';
 
 /** Checks `definition`; `sources` (from the reader) place the issues precisely. */
 export function validatePipeline(
@@ -89,12 +93,13 @@ export function validatePipeline(
       }
     } else {
       const builtin = BUILTIN_STEPS.get(step.uses);
+      if (step.uses === TUNE_STEP.name && step.matrix !== undefined) issues.add([...path, 'matrix'], 'a slipway/tune step cannot have a matrix (its trials are its instances)');
       if (builtin !== undefined) {
         // Problems with `with:` as a whole point at it, or at `uses:` when there is no `with:`.
         const missingAt = Object.keys(step.with).length === 0 ? [...path, 'uses'] : [...path, 'with'];
         checkBuiltinInputs(builtin, step.with, [...path, 'with'], {
           issues,
-          checkString: (source, at) => checkString(source, at, scope),
+          checkString: (source, at) => checkString(source, at, isTrialTemplatePath(step, at.slice(path.length)) ? { ...scope, trial: true } : scope),
           context: {
             stepId: step.id,
             upstream,
@@ -106,6 +111,7 @@ export function validatePipeline(
       }
     }
   });
+  checkScheduleParams(definition, issues);
   return graph;
 }
 
@@ -114,6 +120,11 @@ function matrixAxisNames(matrix: NonNullable<StepDefinition['matrix']>): Readonl
   const names = new Set(Object.keys(matrix.axes));
   for (const entry of matrix.include) for (const key of Object.keys(entry)) names.add(key);
   return names;
+}
+
+/** Whether `relative` (`['with', 'run']`, …) is in a tune step's trial template, where `trial` is available. */
+function isTrialTemplatePath(step: StepDefinition, relative: DocumentPath): boolean {
+  return step.kind === 'uses' && step.uses === TUNE_STEP.name && relative[0] === 'with' && TRIAL_TEMPLATE_INPUTS.includes(String(relative[1]));
 }
 
 function stepSymbols(step: StepDefinition): StepSymbols {
@@ -127,6 +138,7 @@ function stepSymbols(step: StepDefinition): StepSymbols {
     }
     return { kind: 'run', outputs, artifacts, metrics: new Set(step.metrics.map((m) => m.name)), fanOut };
   }
+  if (step.uses === TUNE_STEP.name) return { kind: 'uses', ...tuneStepSymbols(step.with), fanOut };
   const builtin = BUILTIN_STEPS.get(step.uses);
   const outputs = new Map<string, StaticKind>(Object.entries(builtin?.outputs ?? {}).map(([name, o]) => [name, o.type]));
   return { kind: 'uses', outputs, artifacts: new Set(), metrics: new Set(), fanOut, open: builtin === undefined };

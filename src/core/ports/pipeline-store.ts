@@ -16,7 +16,10 @@ import type { Page, Paging } from './tracking-store.js';
  * The engine keeps no state of its own that matters across a restart: everything it
  * needs to advance an execution is read back from here, and every state transition it
  * makes is one call to {@link PipelineStore.applyTransition}, i.e. one transaction. An
- * acknowledged transition is a committed one.
+ * acknowledged transition is a committed one. While an execution is active the engine
+ * keeps a copy in memory and applies its own transitions to it; each execution's
+ * `revision` tells it when someone else (another server process on the same database)
+ * has written in between, so it reads the execution again only then.
  *
  * Implementer's notes — every adapter must keep these invariants (checked by
  * `test/contract/pipeline-store.contract.ts`):
@@ -26,6 +29,9 @@ import type { Page, Paging } from './tracking-store.js';
  * - `applyTransition` is atomic: the execution patch, step and attempt upserts and cache
  *   entries are all written or none is. With `expectStatus`, the transition applies only
  *   if the execution's status is one of those (RESOURCE_CONFLICT otherwise, nothing written).
+ * - Every applied transition increments the execution's `revision` by one, in the same
+ *   transaction, and returns the new value; `createExecution` starts it at 0 (whatever the
+ *   record says); reads return it. Two transitions never return the same revision.
  * - `createExecution` writes the execution and its initial steps together.
  * - Steps are keyed by `(executionId, stepId, instance)` (`instance` absent = the step
  *   itself), attempts by that plus the attempt number; an upsert replaces the whole row.
@@ -47,7 +53,10 @@ export interface PipelineStore {
   listExecutions(query: ExecutionListQuery): Promise<Page<ExecutionRecord>>;
   /** Ids of executions that are `queued`, `running` or `cancelling`, oldest first. */
   listActiveExecutionIds(): Promise<string[]>;
-  applyTransition(transition: Transition): Promise<void>;
+  /** The same executions with their current revisions, oldest first. */
+  listActiveExecutions(): Promise<ActiveExecution[]>;
+  /** Returns the execution's revision after the transition. */
+  applyTransition(transition: Transition): Promise<number>;
 
   /** The newest cache entry for `cacheKey`, if any. */
   getCacheEntry(cacheKey: string): Promise<CacheEntry | undefined>;
@@ -99,7 +108,15 @@ export interface ExecutionRecord extends Omit<Execution, 'steps'> {
   /** The code directory snapshotted for this execution, and the snapshot's digest. */
   readonly codeDir?: string | undefined;
   readonly codeDigest?: string | undefined;
+  /** Set by the store when read: the number of transitions applied so far (ignored by `createExecution`). */
+  readonly revision?: number | undefined;
   readonly steps: readonly StepRecord[];
+}
+
+/** An active execution and its revision (see {@link PipelineStore.listActiveExecutions}). */
+export interface ActiveExecution {
+  readonly executionId: string;
+  readonly revision: number;
 }
 
 export interface ExecutionListQuery extends Paging {

@@ -3,6 +3,7 @@
  * @module
  */
 
+import type { ApprovalService } from '../../core/approvals/approval-service.js';
 import type { JsonValue, PipelineDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ArtifactStore } from '../../core/ports/artifact-store.js';
 import type { ExecutionRecord } from '../../core/ports/pipeline-store.js';
@@ -25,6 +26,20 @@ export interface BuiltinContext {
   /** Upstream artifacts by the local path an expression gave for them: the URI and the producing step's run. */
   readonly artifactByLocalPath: ReadonlyMap<string, { readonly uri: string; readonly runId?: string | undefined; readonly stepId: string }>;
   log(line: string): void;
+  /** The matrix instance key, for an instance of a matrix step. */
+  readonly instance?: string | undefined;
+  /** Approval requests (`slipway/approval`); absent when the server has none. */
+  readonly approvals?: ApprovalService | undefined;
+  /** The engine's clock (tests control it), for deadlines. */
+  readonly now?: (() => number) | undefined;
+  /** How often a waiting step looks at the store for a decision made by another process. */
+  readonly pollIntervalMs?: number | undefined;
+  /**
+   * Why a long-waiting step should stop now: its execution is being cancelled (`cancel`) or
+   * the server is shutting down (`stop`: it must end so the server can stop, and it is
+   * resumed after the restart). Undefined while it may go on waiting.
+   */
+  readonly interruption?: (() => 'cancel' | 'stop' | undefined) | undefined;
 }
 
 export interface BuiltinResult {
@@ -37,7 +52,7 @@ export interface BuiltinResult {
 export class BuiltinStepError extends Error {
   constructor(
     message: string,
-    readonly failureClass: 'user' | 'infrastructure' = 'user',
+    readonly failureClass: 'user' | 'infrastructure' | 'cancelled' = 'user',
   ) {
     super(message);
     this.name = 'BuiltinStepError';

@@ -1,3 +1,4 @@
+import { runApproval } from './approval.js';
 import type { BuiltinRunner } from './builtin-context.js';
 import { runEvaluate } from './evaluate.js';
 import { runNotify } from './notify.js';
@@ -10,4 +11,5 @@ export const BUILTIN_RUNNERS: ReadonlyMap<string, BuiltinRunner> = new Map([
   ['slipway/register-model', runRegisterModel],
   ['slipway/promote', runPromote],
   ['slipway/notify', runNotify],
+  ['slipway/approval', runApproval],
 ]);

@@ -1,14 +1,22 @@
 import type { ExecutionRecord, StepRecord, Transition } from '../../core/ports/pipeline-store.js';
+import { commitTransition } from './commit-transition.js';
 import type { EngineContext } from './engine-context.js';
 import { finishExecution } from './finish-execution.js';
 import { attemptKey, hasRunning } from './running-attempts.js';
 import { instanceRows, isTerminal } from './step-rows.js';
 
 /**
- * One scheduler pass over a `cancelling` execution: cancels the steps not running in this
- * process (and their stale attempts), then ends the execution once nothing runs.
+ * One scheduler pass over a `cancelling` execution: tells its attempts running in this
+ * process to stop (it may have been cancelled through another server process sharing the
+ * database), cancels the steps not running here (and their stale attempts), then ends the
+ * execution once nothing runs.
  */
 export async function advanceCancelling(ctx: EngineContext, record: ExecutionRecord): Promise<void> {
+  for (const running of ctx.running.values()) {
+    if (running.executionId !== record.executionId || running.control.cancelled) continue;
+    running.control.cancelled = true;
+    running.control.handle?.cancel();
+  }
   const now = ctx.now();
   const steps: StepRecord[] = [];
   const attempts: NonNullable<Transition['attempts']>[number][] = [];
@@ -24,8 +32,8 @@ export async function advanceCancelling(ctx: EngineContext, record: ExecutionRec
     }
     steps.push({ ...row, status: 'cancelled', endedTime: now, reason: row.reason ?? 'the execution was cancelled' });
   }
-  if (steps.length > 0 || attempts.length > 0) await ctx.deps.store.applyTransition({ executionId: record.executionId, steps, attempts });
-  const after = await ctx.deps.store.getExecution(record.executionId);
+  if (steps.length > 0 || attempts.length > 0) await commitTransition(ctx, { executionId: record.executionId, steps, attempts });
+  const after = await ctx.active.get(record.executionId);
   if (after.steps.every((s) => isTerminal(s.status)) && !hasRunning(ctx.running, record.executionId)) {
     await finishExecution(ctx, after, await ctx.definitions.of(after));
   }

@@ -10,6 +10,7 @@ import type { PipelineDefinition, StepDefinition } from '../../core/pipelines/pi
 import { stepOrder } from '../../core/pipelines/pipeline-graph.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
 import { advanceCancelling } from './advance-cancelling.js';
+import { commitTransition } from './commit-transition.js';
 import { decideStep } from './decide-step.js';
 import type { EngineContext } from './engine-context.js';
 import { expandMatrixStep } from './expand-matrix-step.js';
@@ -17,39 +18,56 @@ import { finishExecution } from './finish-execution.js';
 import { launchAttempt } from './launch-attempt.js';
 import { hasCapacity, hasRunning } from './running-attempts.js';
 import { stepById } from './step-context.js';
+import { advanceTune, startTuneStep } from './advance-tune.js';
+import { isTuneStep } from './tune-step.js';
 import { instanceRows, isTerminal, stepRow } from './step-rows.js';
 
-/** Advances one execution (called under the engine's lock). */
-export async function advanceExecution(ctx: EngineContext, executionId: string): Promise<void> {
-  let record = await ctx.deps.store.getExecution(executionId);
+/**
+ * Advances one execution (called under the engine's lock). `storedRevision` is the
+ * execution's revision as listed by the store: the held copy is read again if it is older.
+ */
+export async function advanceExecution(ctx: EngineContext, executionId: string, storedRevision?: number): Promise<void> {
+  let record = await ctx.active.get(executionId, storedRevision);
   const definition = await ctx.definitions.of(record);
   if (record.status === 'queued') {
-    await ctx.deps.store.applyTransition({ executionId, expectStatus: ['queued'], execution: { status: 'running', startedTime: ctx.now() } });
-    record = await ctx.deps.store.getExecution(executionId);
+    await commitTransition(ctx, { executionId, expectStatus: ['queued'], execution: { status: 'running', startedTime: ctx.now() } });
+    record = await ctx.active.get(executionId);
   }
   if (record.status === 'cancelling') return advanceCancelling(ctx, record);
   if (record.status !== 'running') return;
 
-  for (const stepId of stepOrder(definition)) {
+  for (const stepId of orderOf(definition)) {
     if (ctx.stopping) return;
     const step = stepById(definition, stepId);
     const row = stepRow(record, stepId);
     if (row === undefined || isTerminal(row.status)) continue;
     let changed = false;
     if (row.expanded === true) {
-      changed = await advanceMatrix(ctx, record, definition, step, row);
+      changed = isTuneStep(step) ? await advanceTune(ctx, record, definition, step, row) : await advanceMatrix(ctx, record, definition, step, row);
     } else if (row.status === 'waiting') {
       if ((row.nextAttemptTime ?? 0) <= ctx.now()) changed = await launchAttempt(ctx, record, definition, step, row);
     } else if (row.status === 'pending') {
       changed = await advancePending(ctx, record, definition, step, row);
     }
-    if (changed) record = await ctx.deps.store.getExecution(executionId);
+    if (changed) record = await ctx.active.get(executionId);
   }
 
   const parents = definition.steps.map((s) => stepRow(record, s.id));
   if (parents.every((row) => row !== undefined && isTerminal(row.status)) && !hasRunning(ctx.running, executionId)) {
     await finishExecution(ctx, record, definition);
   }
+}
+
+const orders = new WeakMap<PipelineDefinition, readonly string[]>();
+
+/** The steps in topological order, computed once per definition (definitions are cached and never change). */
+function orderOf(definition: PipelineDefinition): readonly string[] {
+  let order = orders.get(definition);
+  if (order === undefined) {
+    order = stepOrder(definition);
+    orders.set(definition, order);
+  }
+  return order;
 }
 
 /** A pending step whose needs are done: skipped or gated, expanded, or launched. */
@@ -59,12 +77,13 @@ async function advancePending(ctx: EngineContext, record: ExecutionRecord, defin
   const decision = decideStep(record, definition, step);
   const now = ctx.now();
   if (decision !== undefined) {
-    await ctx.deps.store.applyTransition({
+    await commitTransition(ctx, {
       executionId: record.executionId,
       steps: [{ ...row, status: decision.status, reason: decision.reason, endedTime: now, ...(decision.failureClass === undefined ? {} : { failureClass: decision.failureClass }) }],
     });
     return true;
   }
+  if (isTuneStep(step)) return startTuneStep(ctx, record, definition, step, row);
   if (step.matrix !== undefined) return expandMatrixStep(ctx, record, definition, step, row);
   return launchAttempt(ctx, record, definition, step, row);
 }
@@ -82,7 +101,7 @@ async function advanceMatrix(ctx: EngineContext, record: ExecutionRecord, defini
         : cancelled !== undefined
           ? `instance '${cancelled.instance ?? ''}' was cancelled`
           : undefined;
-    await ctx.deps.store.applyTransition({
+    await commitTransition(ctx, {
       executionId: record.executionId,
       steps: [
         {

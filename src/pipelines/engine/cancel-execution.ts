@@ -6,6 +6,7 @@
 
 import type { Execution } from '../../core/pipelines/execution-model.js';
 import { ACTIVE_STATUSES } from './active-statuses.js';
+import { commitTransition } from './commit-transition.js';
 import type { EngineContext } from './engine-context.js';
 import { toExecution } from './execution-view.js';
 import { isTerminal } from './step-rows.js';
@@ -17,7 +18,7 @@ export async function cancelExecution(ctx: EngineContext, executionId: string, a
     const reason = `cancelled by ${actor || 'an anonymous user'}`;
     if (record.status === 'queued') {
       const now = ctx.now();
-      await ctx.deps.store.applyTransition({
+      await commitTransition(ctx, {
         executionId,
         expectStatus: ['queued'],
         execution: { status: 'cancelled', endedTime: now, reason },
@@ -27,7 +28,7 @@ export async function cancelExecution(ctx: EngineContext, executionId: string, a
       return;
     }
     if (record.status !== 'running') return;
-    await ctx.deps.store.applyTransition({ executionId, expectStatus: ['running'], execution: { status: 'cancelling', reason } });
+    await commitTransition(ctx, { executionId, expectStatus: ['running'], execution: { status: 'cancelling', reason } });
     for (const running of ctx.running.values()) {
       if (running.executionId !== executionId) continue;
       running.control.cancelled = true;

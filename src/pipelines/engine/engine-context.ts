@@ -5,11 +5,13 @@
  * @module
  */
 
+import type { ActiveExecutions } from './active-executions.js';
 import type { ExecutionRuns } from './tracking-runs.js';
 import type { DeclaredCodeDigests } from './declared-code-digests.js';
 import type { Mutex } from './mutex.js';
 import type { PipelineDefinitions } from './pipeline-definitions.js';
 import type { PipelineEngineDeps, PipelineEngineOptions } from './pipeline-engine-options.js';
+import type { PendingRunEnds } from './run-ends.js';
 import type { RunningAttempt } from './running-attempts.js';
 
 export interface EngineContext {
@@ -17,8 +19,12 @@ export interface EngineContext {
   readonly options: PipelineEngineOptions;
   readonly now: () => number;
   readonly runs: ExecutionRuns;
+  /** Step runs being ended in the background. */
+  readonly runEnds: PendingRunEnds;
   /** Held while reading an execution and writing a decision about it. */
   readonly lock: Mutex;
+  /** The active executions as this engine knows them (written through by `commitTransition`). */
+  readonly active: ActiveExecutions;
   /** Keyed by `attemptKey()`. */
   readonly running: Map<string, RunningAttempt>;
   readonly definitions: PipelineDefinitions;

@@ -3,7 +3,7 @@ import type { AttemptRecord, ExecutionRecord, StepRecord } from '../../core/port
 
 /** The API's view of a stored execution: the engine's bookkeeping left out. */
 export function toExecution(record: ExecutionRecord): Execution {
-  const { codeDir: _c, codeDigest: _d, steps, ...rest } = record;
+  const { codeDir: _c, codeDigest: _d, revision: _r, steps, ...rest } = record;
   return { ...rest, steps: steps.map(toStep) };
 }
 

@@ -3,6 +3,7 @@ import { ExpressionError } from '../../core/pipelines/expressions/expression-err
 import { evaluateTemplate } from '../../core/pipelines/expressions/evaluate-expression.js';
 import type { JsonValue, PipelineDefinition, StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
+import { commitTransition } from './commit-transition.js';
 import type { EngineContext } from './engine-context.js';
 import { placeholderPath } from './placeholder-path.js';
 import { buildContext } from './step-context.js';
@@ -36,12 +37,12 @@ export async function expandMatrixStep(ctx: EngineContext, record: ExecutionReco
     }
   } catch (e) {
     if (!(e instanceof ExpressionError)) throw e;
-    await ctx.deps.store.applyTransition({ executionId: record.executionId, steps: [{ ...row, status: 'failed', failureClass: 'user', reason: e.message, endedTime: now }] });
+    await commitTransition(ctx, { executionId: record.executionId, steps: [{ ...row, status: 'failed', failureClass: 'user', reason: e.message, endedTime: now }] });
     return true;
   }
   const combinations = expandMatrix(matrix, axes);
   if (combinations.length >= POSITION_STRIDE) {
-    await ctx.deps.store.applyTransition({
+    await commitTransition(ctx, {
       executionId: record.executionId,
       steps: [{ ...row, status: 'failed', failureClass: 'user', reason: `the matrix of step '${step.id}' has ${combinations.length} combinations (at most ${POSITION_STRIDE - 1})`, endedTime: now }],
     });
@@ -70,6 +71,6 @@ export async function expandMatrixStep(ctx: EngineContext, record: ExecutionReco
     instances.length === 0
       ? { ...row, status: 'succeeded', expanded: true, startedTime: now, endedTime: now, reason: 'the matrix has no combinations' }
       : { ...row, status: 'running', expanded: true, startedTime: now };
-  await ctx.deps.store.applyTransition({ executionId: record.executionId, steps: [parent, ...instances] });
+  await commitTransition(ctx, { executionId: record.executionId, steps: [parent, ...instances] });
   return true;
 }

@@ -1,6 +1,7 @@
 import type { StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { AttemptRecord, StepRecord } from '../../core/ports/pipeline-store.js';
 import { afterFailure } from './after-failure.js';
+import { commitTransition } from './commit-transition.js';
 import { describeError } from './describe-error.js';
 import type { EngineContext } from './engine-context.js';
 import type { AttemptControl, AttemptResult } from './run-step-attempt.js';
@@ -9,7 +10,7 @@ import type { AttemptControl, AttemptResult } from './run-step-attempt.js';
 export const INTERRUPTED_MESSAGE = 'interrupted by a server shutdown; the step runs again when the server restarts';
 
 /**
- * Records the end of an attempt (one transition) and ends its MLflow run: succeeded (with a
+ * Records the end of an attempt (one transition) and ends its MLflow run (in the background, see `PendingRunEnds`): succeeded (with a
  * cache entry), cancelled, a rejecting gate, a failure to retry or not (see
  * {@link afterFailure}), or — ended by a graceful shutdown — back to `pending`, not counted.
  */
@@ -23,7 +24,7 @@ export async function finishAttempt(
   key: string | undefined,
   control: AttemptControl,
 ): Promise<void> {
-  const record = await ctx.deps.store.getExecution(executionId);
+  const record = await ctx.active.get(executionId);
   const row = record.steps.find((s) => s.stepId === started.stepId && s.instance === started.instance);
   if (row === undefined) return;
   const now = ctx.now();
@@ -36,17 +37,17 @@ export async function finishAttempt(
   if (ctx.stopping && control.cancelled && !result.ok && record.status === 'running') {
     // Ended by a graceful shutdown: runs again after the restart, not counted as a try.
     const message = INTERRUPTED_MESSAGE;
-    await ctx.deps.store.applyTransition({
+    await commitTransition(ctx, {
       executionId,
       steps: [{ ...row, status: 'pending', metrics: result.metrics }],
       attempts: [{ ...attempt, ...ids, ...exitCode, status: 'failed', endedTime: now, failureClass: 'infrastructure', message, interrupted: true }],
     });
-    await ctx.runs.endRun(attempt.runId, 'KILLED').catch(() => undefined);
+    ctx.runEnds.add(executionId, ctx.runs.endRun(attempt.runId, 'KILLED'));
     return;
   }
 
   if (result.ok) {
-    await ctx.deps.store.applyTransition({
+    await commitTransition(ctx, {
       executionId,
       steps: [
         {
@@ -64,7 +65,7 @@ export async function finishAttempt(
       attempts: [{ ...attempt, ...ids, ...exitCode, status: 'succeeded', endedTime: now }],
       cacheEntries: key !== undefined && step.cache.enabled ? [{ cacheKey: key, executionId, stepId: row.stepId, instance: row.instance, createdTime: now }] : [],
     });
-    await ctx.runs.endRun(attempt.runId, 'FINISHED').catch(() => undefined);
+    ctx.runEnds.add(executionId, ctx.runs.endRun(attempt.runId, 'FINISHED'));
     return;
   }
 
@@ -79,6 +80,6 @@ export async function finishAttempt(
   } else {
     next = { ...afterFailure(record, step, { ...row, attempts }, result.failureClass, result.message, now, ctx.options.random), metrics: result.metrics };
   }
-  await ctx.deps.store.applyTransition({ executionId, steps: [next], attempts: [{ ...failedAttempt, ...ids }] });
-  await ctx.runs.endRun(attempt.runId, result.failureClass === 'cancelled' ? 'KILLED' : 'FAILED').catch(() => undefined);
+  await commitTransition(ctx, { executionId, steps: [next], attempts: [{ ...failedAttempt, ...ids }] });
+  ctx.runEnds.add(executionId, ctx.runs.endRun(attempt.runId, result.failureClass === 'cancelled' ? 'KILLED' : 'FAILED'));
 }

@@ -1,6 +1,7 @@
 import type { ExecutionStatus } from '../../core/pipelines/execution-model.js';
 import type { PipelineDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
+import { commitTransition } from './commit-transition.js';
 import type { EngineContext } from './engine-context.js';
 import { stepRow } from './step-rows.js';
 
@@ -10,6 +11,8 @@ import { stepRow } from './step-rows.js';
  * ends its MLflow parent run accordingly.
  */
 export async function finishExecution(ctx: EngineContext, record: ExecutionRecord, definition: PipelineDefinition): Promise<void> {
+  // Its steps' runs first: whoever sees the execution ended sees them ended.
+  await ctx.runEnds.settled(record.executionId);
   const parents = definition.steps.map((s) => stepRow(record, s.id)).filter((r): r is StepRecord => r !== undefined);
   const failed = parents.find((r) => r.status === 'failed' && r.failureClass !== 'gate');
   const gate = parents.find((r) => r.status === 'failed' && r.failureClass === 'gate');
@@ -25,7 +28,7 @@ export async function finishExecution(ctx: EngineContext, record: ExecutionRecor
     status = 'succeeded';
     reason = gate === undefined ? undefined : `stopped at gate '${gate.stepId}': ${gate.reason ?? 'rejected'}`;
   }
-  await ctx.deps.store.applyTransition({
+  await commitTransition(ctx, {
     executionId: record.executionId,
     expectStatus: ['running', 'cancelling'],
     execution: { status, endedTime: ctx.now(), ...(reason === undefined ? {} : { reason }) },

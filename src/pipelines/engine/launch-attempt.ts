@@ -13,6 +13,7 @@ import { AttemptLog, attemptLogPath } from './attempt-log.js';
 import { attemptEnvironment } from './attempt-environment.js';
 import { DeclaredCodeError } from './declared-code.js';
 import { describeError } from './describe-error.js';
+import { commitTransition } from './commit-transition.js';
 import type { EngineContext } from './engine-context.js';
 import { finishAttempt, INTERRUPTED_MESSAGE } from './finish-attempt.js';
 import { prepareAttempt, PrepareError, type Prepared } from './prepare-attempt.js';
@@ -36,7 +37,7 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
       return true;
     }
     if (!(e instanceof ExpressionError || e instanceof PrepareError)) throw e;
-    await ctx.deps.store.applyTransition({
+    await commitTransition(ctx, {
       executionId: record.executionId,
       steps: [{ ...row, status: 'failed', failureClass: 'user', reason: e.message, startedTime: row.startedTime ?? now, endedTime: now }],
     });
@@ -66,7 +67,7 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
     // Recorded for every attempt that is handed to the executor (which may or may not use them).
     ...(resources === undefined ? {} : { resources }),
   };
-  await ctx.deps.store.applyTransition({
+  await commitTransition(ctx, {
     executionId: record.executionId,
     expectStatus: ['running'],
     steps: [
@@ -84,15 +85,20 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
 
   const key = attemptKey(record.executionId, row.stepId, row.instance);
   const log = new AttemptLog(attemptLogPath(ctx.options.dataDir, record.executionId, row.stepId, instanceDir(row), attemptNo), ctx.mask);
+  let ended = false;
   const control: AttemptControl = {
     cancelled: false,
+    // Queued on the lock before the result is (so written first). A process that has ended
+    // meanwhile needs no pid on record: recovery looks only at running attempts, and the
+    // result, next on the lock, ends this one — so a short step costs one commit less.
     onStarted: (pid) =>
-      ctx.lock.run(() =>
-        ctx.deps.store.applyTransition({
+      ctx.lock.run(async () => {
+        if (ended) return;
+        await commitTransition(ctx, {
           executionId: record.executionId,
           attempts: [{ ...attempt, pid, bootId: currentBootId(), stepId: row.stepId, instance: row.instance }],
-        }),
-      ),
+        });
+      }),
   };
   const work = async (): Promise<AttemptResult> => {
     if (step.kind === 'run') {
@@ -104,7 +110,7 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
         control,
       );
     }
-    return runBuiltinStep(ctx, record, definition, step, prepared, log);
+    return runBuiltinStep(ctx, record, definition, step, row, prepared, log);
   };
   const done = (async () => {
     let result: AttemptResult;
@@ -113,6 +119,7 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
     } catch (e) {
       result = { ok: false, failureClass: 'infrastructure', message: describeError(e), metrics: {} };
     }
+    ended = true;
     if (!result.ok) {
       // Ended by a graceful shutdown: logged as finishAttempt records it (infrastructure, interrupted).
       const interrupted = ctx.stopping && control.cancelled;
@@ -142,7 +149,7 @@ async function failBeforeRunning(ctx: EngineContext, record: ExecutionRecord, ro
   const log = new AttemptLog(attemptLogPath(ctx.options.dataDir, record.executionId, row.stepId, instanceDir(row), attemptNo), ctx.mask);
   log.line(`[slipway] attempt ${attemptNo} failed (user): ${message}`);
   log.close();
-  await ctx.deps.store.applyTransition({
+  await commitTransition(ctx, {
     executionId: record.executionId,
     expectStatus: ['running'],
     steps: [{ ...row, status: 'failed', failureClass: 'user', reason: message, startedTime: row.startedTime ?? now, endedTime: now, nextAttemptTime: undefined }],

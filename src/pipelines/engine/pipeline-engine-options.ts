@@ -4,8 +4,10 @@
  * @module
  */
 
+import type { ApprovalService } from '../../core/approvals/approval-service.js';
 import type { ArtifactStore } from '../../core/ports/artifact-store.js';
 import type { Executor } from '../../core/ports/executor.js';
+import type { LeaseStore } from '../../core/ports/lease-store.js';
 import type { PipelineStore } from '../../core/ports/pipeline-store.js';
 import type { RegistryStore } from '../../core/ports/registry-store.js';
 import type { RegistryService } from '../../core/registry/registry-service.js';
@@ -18,6 +20,13 @@ export interface PipelineEngineDeps {
   readonly registry: RegistryService;
   readonly registryStore: RegistryStore;
   readonly artifacts: ArtifactStore;
+  /** Approval requests of `slipway/approval` steps (and their in-process wake-ups); without it those steps fail. */
+  readonly approvals?: ApprovalService | undefined;
+  /**
+   * Several servers on one database: only the holder of the `pipeline-engine` lease
+   * advances executions (see `engine-leadership.ts`). Absent: this engine is the only one.
+   */
+  readonly leases?: LeaseStore | undefined;
 }
 
 export interface PipelineEngineOptions {
@@ -31,9 +40,15 @@ export interface PipelineEngineOptions {
   readonly serverEnv?: NodeJS.ProcessEnv | undefined;
   /** How often the loop looks at the store without being woken. @default 500 */
   readonly pollIntervalMs?: number | undefined;
+  /** How often a waiting `slipway/approval` step reads its request (decisions of other processes). @default 2000 */
+  readonly approvalPollIntervalMs?: number | undefined;
   /** Largest code snapshot. @default 256 MiB */
   readonly snapshotLimitBytes?: number | undefined;
   readonly clock?: (() => number) | undefined;
+  /** This process's name in the `pipeline-engine` lease. @default a random id */
+  readonly holder?: string | undefined;
+  /** How long the lease lasts without a renewal: a dead leader is replaced after at most this. @default 15000 */
+  readonly leaseTtlMs?: number | undefined;
   readonly random?: (() => number) | undefined;
   readonly fetch?: typeof fetch | undefined;
   readonly log?: { warn(message: string): void; info?(message: string): void } | undefined;

@@ -2,8 +2,10 @@
  * The pipeline engine: implements {@link PipelineOperations} over a {@link PipelineStore},
  * an {@link Executor} and the tracking and registry services.
  *
- * It keeps nothing that matters in memory. A scheduler loop reads the active executions
- * from the store and advances each one from its stored state: it decides which steps are
+ * It keeps nothing that matters in memory. A scheduler loop lists the active executions
+ * (with their revisions) and advances each one from its state — the copy it holds in
+ * memory and writes through ({@link ActiveExecutions}), read again from the store when
+ * someone else has changed the execution: it decides which steps are
  * skipped, gated, expanded (matrix) or started, and writes each decision as one
  * transaction. Attempts run in the background; when one ends, its result is written (one
  * transaction) and the loop is woken. After a crash, `start()` turns attempts left
@@ -16,6 +18,8 @@
  * @module
  */
 
+import { randomUUID } from 'node:crypto';
+import type { ActiveExecution } from '../../core/ports/pipeline-store.js';
 import type {
   Execution,
   ListExecutionsQuery,
@@ -32,6 +36,8 @@ import type {
 import { resolveParams } from '../../core/pipelines/param-overrides.js';
 import { decodePageToken, nextPageToken } from '../../core/tracking/page-token.js';
 import { hashPipeline } from '../pipeline-hash.js';
+import { ActiveExecutions } from './active-executions.js';
+import { EngineLeadership } from './engine-leadership.js';
 import { advanceExecution } from './advance-execution.js';
 import { secretMasker } from './attempt-log.js';
 import { cancelExecution } from './cancel-execution.js';
@@ -48,24 +54,34 @@ import { parsePipelineSource } from './pipeline-source.js';
 import { readStepLogs } from './read-step-logs.js';
 import { recoverExecutions } from './recover-executions.js';
 import { retryExecution } from './retry-execution.js';
+import { PendingRunEnds } from './run-ends.js';
 import { ExecutionRuns } from './tracking-runs.js';
 
 export type { PipelineEngineDeps, PipelineEngineOptions } from './pipeline-engine-options.js';
 
 export class PipelineEngine implements PipelineOperations {
   readonly #ctx: EngineContext;
+  readonly #leadership: EngineLeadership;
   #timer: NodeJS.Timeout | undefined;
   #ticking = false;
   #again = false;
 
   constructor(deps: PipelineEngineDeps, options: PipelineEngineOptions) {
     const now = options.clock ?? Date.now;
+    this.#leadership = new EngineLeadership({
+      leases: deps.leases,
+      holder: options.holder ?? `engine-${randomUUID()}`,
+      ttlMs: options.leaseTtlMs ?? 15_000,
+      now,
+    });
     this.#ctx = {
       deps,
       options,
       now,
       runs: new ExecutionRuns(deps.tracking, now),
+      runEnds: new PendingRunEnds(),
       lock: new Mutex(),
+      active: new ActiveExecutions(deps.store),
       running: new Map(),
       definitions: new PipelineDefinitions(deps.store),
       declaredCode: new DeclaredCodeDigests(options.dataDir),
@@ -82,12 +98,14 @@ export class PipelineEngine implements PipelineOperations {
 
   /**
    * Recovers what a previous process left running, then starts the loop. `trackingUri` is
-   * the server's own URL, given to steps as MLFLOW_TRACKING_URI.
+   * the server's own URL, given to steps as MLFLOW_TRACKING_URI. With a lease store, the
+   * recovery waits until this process holds the `pipeline-engine` lease (another live
+   * server's running steps are not another's leftovers).
    */
   async start(trackingUri: string): Promise<void> {
     const ctx = this.#ctx;
     ctx.trackingUri = trackingUri;
-    await ctx.lock.run(() => recoverExecutions(ctx));
+    if ((await this.#leadership.check()) === 'elected') await ctx.lock.run(() => recoverExecutions(ctx));
     ctx.started = true;
     this.#timer = setInterval(() => this.nudge(), ctx.options.pollIntervalMs ?? 500);
     this.#timer.unref();
@@ -111,8 +129,11 @@ export class PipelineEngine implements PipelineOperations {
       }
     }
     await Promise.all([...ctx.running.values()].map((r) => r.done));
+    await ctx.runEnds.all();
     // Let a tick in progress finish before the caller closes the store.
     await ctx.lock.run(() => Promise.resolve());
+    // Another server may take over at once.
+    await this.#leadership.release();
   }
 
   /** Wakes the loop (after a change it should look at). */
@@ -143,17 +164,34 @@ export class PipelineEngine implements PipelineOperations {
 
   async #tick(): Promise<void> {
     const ctx = this.#ctx;
-    let ids: string[];
+    const leadership = await this.#leadership.check();
+    if (leadership === 'follower') {
+      // Another server advances executions; hold no copies that could go stale.
+      await ctx.lock.run(() => Promise.resolve(ctx.active.retain(new Set())));
+      return;
+    }
+    if (leadership === 'elected') {
+      try {
+        await ctx.lock.run(() => recoverExecutions(ctx));
+      } catch (e) {
+        ctx.warn(`pipeline engine: cannot recover executions: ${describeError(e)}`);
+        await this.#leadership.release();
+        return;
+      }
+    }
+    let active: ActiveExecution[];
     try {
-      ids = await ctx.deps.store.listActiveExecutionIds();
+      active = await ctx.deps.store.listActiveExecutions();
     } catch (e) {
       ctx.warn(`pipeline engine: cannot list executions: ${describeError(e)}`);
       return;
     }
-    for (const id of ids) {
+    const ids = new Set(active.map((a) => a.executionId));
+    await ctx.lock.run(() => Promise.resolve(ctx.active.retain(ids)));
+    for (const { executionId: id, revision } of active) {
       if (ctx.stopping) return;
       try {
-        await ctx.lock.run(() => advanceExecution(ctx, id));
+        await ctx.lock.run(() => advanceExecution(ctx, id, revision));
       } catch (e) {
         ctx.warn(`pipeline engine: execution ${id}: ${describeError(e)}`);
       }

@@ -7,7 +7,7 @@
 
 import { join } from 'node:path';
 import { evaluateInputs, interpolate, type ExpressionContext } from '../../core/pipelines/expressions/evaluate-expression.js';
-import type { JsonValue, PipelineDefinition, RunStepDefinition, StepDefinition } from '../../core/pipelines/pipeline-model.js';
+import type { JsonValue, PipelineDefinition, StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
 import { artifactFileName } from './artifact-transfer.js';
 import { cacheKey } from './cache-key.js';
@@ -18,6 +18,7 @@ import { buildContext, type ArtifactPathOf } from './step-context.js';
 import { inputVariable } from './step-environment.js';
 import { instanceDir } from './step-positions.js';
 import { instanceRows, stepRow } from './step-rows.js';
+import { declaredOutputs } from './tune-step.js';
 
 /** What an attempt needs, evaluated. */
 export interface Prepared {
@@ -47,7 +48,7 @@ export async function prepareAttempt(ctx: EngineContext, record: ExecutionRecord
   const realPath: ArtifactPathOf = (id, name, i) => {
     const source = upstreamRow(id, i);
     const uri = source?.artifacts[name] ?? '';
-    const output = (definition.steps.find((s) => s.id === id) as RunStepDefinition | undefined)?.outputs[name];
+    const output = declaredOutputs(definition.steps.find((s) => s.id === id))[name];
     const kind = output?.type === 'file' ? 'file' : 'dir';
     const base = join(attemptDir, '.slipway', 'inputs', id, ...(i === undefined ? [] : [String(i)]), name);
     const localPath = kind === 'file' ? join(base, artifactFileName(uri)) : base;

@@ -1,6 +1,7 @@
 import type { StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
 import { AttemptLog, attemptLogPath } from './attempt-log.js';
+import { commitTransition } from './commit-transition.js';
 import type { EngineContext } from './engine-context.js';
 import { instanceDir } from './step-positions.js';
 
@@ -22,7 +23,7 @@ export async function reuseCachedResult(ctx: EngineContext, record: ExecutionRec
   const log = new AttemptLog(attemptLogPath(ctx.options.dataDir, record.executionId, row.stepId, instanceDir(row), attemptNo), ctx.mask);
   log.line(`[slipway] ${message}`);
   log.close();
-  await ctx.deps.store.applyTransition({
+  await commitTransition(ctx, {
     executionId: record.executionId,
     expectStatus: ['running'],
     steps: [

@@ -75,7 +75,7 @@ export interface AttemptControl {
   cancelled: boolean;
   /** The running process, once started. */
   handle?: ProcessHandle | undefined;
-  /** Called with the process-group id once the process started. */
+  /** Called with the process-group id once the process started (not awaited: the process runs meanwhile). */
   onStarted?(pid: number): Promise<void>;
 }
 
@@ -106,7 +106,9 @@ export async function runStepAttempt(
     for (const reading of read(line)) metrics[reading.name] = reading.value;
   });
   control.handle = handle;
-  if (handle.pid !== undefined) await control.onStarted?.(handle.pid).catch(() => undefined);
+  // Recorded in the background (the engine writes it before the result, and not at all for
+  // a process that has already ended): the process is not held up by a commit.
+  if (handle.pid !== undefined) void control.onStarted?.(handle.pid).catch(() => undefined);
   if (control.cancelled) handle.cancel();
   const outcome = await handle.done;
 

@@ -11,6 +11,7 @@ import { upstreamOf } from '../../core/pipelines/pipeline-graph.js';
 import type { JsonValue, PipelineDefinition, StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
 import { instanceRows, resultOf, stepRow } from './step-rows.js';
+import { trialScope } from './tune-step.js';
 
 /** The local path of an upstream artifact (`index`: the matrix instance). */
 export type ArtifactPathOf = (stepId: string, name: string, index: number | undefined) => string;
@@ -50,6 +51,7 @@ export function buildContext(
     execution: { id: execution.executionId },
     steps,
     ...(options.matrix === undefined ? {} : { matrix: options.matrix }),
+    ...trialScope(step),
     status: statusOf(needsResults(execution, step), options.cancelled ?? false),
   };
 }

@@ -14,9 +14,21 @@ export function isTerminal(status: StepStatus): boolean {
   return TERMINAL_STEP_STATUSES.has(status);
 }
 
-/** The step's own row (not a matrix instance). */
+const ownRows = new WeakMap<ExecutionRecord, Map<string, StepRecord>>();
+
+/**
+ * The step's own row (not a matrix instance). Indexed once per record (records are not
+ * changed in place: a transition makes a new one), since a pass looks up every step's row
+ * and its needs' rows, which scanning made quadratic in the size of the execution.
+ */
 export function stepRow(execution: ExecutionRecord, stepId: string): StepRecord | undefined {
-  return execution.steps.find((s) => s.stepId === stepId && s.instance === undefined);
+  let rows = ownRows.get(execution);
+  if (rows === undefined) {
+    rows = new Map();
+    for (const s of execution.steps) if (s.instance === undefined) rows.set(s.stepId, s);
+    ownRows.set(execution, rows);
+  }
+  return rows.get(stepId);
 }
 
 /** A matrix step's instance rows, in order. */

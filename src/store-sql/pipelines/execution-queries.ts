@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { ErrorCode } from '../../core/errors/error-code.js';
 import { SlipwayError } from '../../core/errors/slipway-error.js';
-import type { CacheEntry, ExecutionListQuery, ExecutionRecord, StepRecord, Transition } from '../../core/ports/pipeline-store.js';
+import type { ActiveExecution, CacheEntry, ExecutionListQuery, ExecutionRecord, StepRecord, Transition } from '../../core/ports/pipeline-store.js';
 import type { Page } from '../../core/ports/tracking-store.js';
 import type { Database } from '../database-schema.js';
 import {
@@ -63,6 +63,16 @@ export async function activeExecutionIds(db: Db): Promise<string[]> {
   return rows.map((r) => r.execution_id);
 }
 
+export async function activeExecutions(db: Db): Promise<ActiveExecution[]> {
+  const rows = await db
+    .selectFrom('pipeline_executions')
+    .select(['execution_id', 'revision'])
+    .where('status', 'in', ACTIVE)
+    .orderBy('execution_id')
+    .execute();
+  return rows.map((r) => ({ executionId: r.execution_id, revision: r.revision }));
+}
+
 /** Steps with their attempts, by execution, in position order. */
 async function stepsOf(db: Db, executionIds: readonly string[]): Promise<Map<string, StepRecord[]>> {
   const result = new Map<string, StepRecord[]>();
@@ -95,35 +105,36 @@ async function stepsOf(db: Db, executionIds: readonly string[]): Promise<Map<str
   return result;
 }
 
-/** One transaction: the guard, the execution patch, step and attempt upserts, cache entries. */
-export async function applyTransition(db: Db, t: Transition): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('pipeline_executions')
-      .select('status')
-      .where('execution_id', '=', t.executionId)
-      .executeTakeFirst();
-    if (current === undefined) throw SlipwayError.notFound(`Pipeline execution '${t.executionId}' does not exist.`);
-    if (t.expectStatus !== undefined && !t.expectStatus.includes(current.status as never)) {
+/**
+ * One transaction: the execution's row updated first — revision + 1, the patch, guarded by
+ * `expectStatus` in its WHERE (no separate read: one round trip fewer on PostgreSQL) — then
+ * step and attempt upserts and cache entries. Returns the new revision.
+ */
+export async function applyTransition(db: Db, t: Transition): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const patch = t.execution ?? {};
+    let update = trx
+      .updateTable('pipeline_executions')
+      .set((eb) => ({
+        revision: eb('revision', '+', 1),
+        ...(patch.status === undefined ? {} : { status: patch.status }),
+        ...(patch.startedTime === undefined ? {} : { started_time: patch.startedTime }),
+        ...(patch.endedTime === undefined ? {} : { ended_time: patch.endedTime }),
+        ...(patch.reason === undefined ? {} : { reason: patch.reason }),
+        ...(patch.experimentId === undefined ? {} : { experiment_id: patch.experimentId }),
+        ...(patch.runId === undefined ? {} : { run_id: patch.runId }),
+      }))
+      .where('execution_id', '=', t.executionId);
+    if (t.expectStatus !== undefined) update = update.where('status', 'in', [...t.expectStatus]);
+    const updated = await update.returning('revision').executeTakeFirst();
+    if (updated === undefined) {
+      // Nothing matched: say why (the transaction writes nothing either way).
+      const current = await trx.selectFrom('pipeline_executions').select('status').where('execution_id', '=', t.executionId).executeTakeFirst();
+      if (current === undefined) throw SlipwayError.notFound(`Pipeline execution '${t.executionId}' does not exist.`);
       throw new SlipwayError(
         ErrorCode.RESOURCE_CONFLICT,
-        `Pipeline execution '${t.executionId}' is ${current.status}, not ${t.expectStatus.join(' or ')}.`,
+        `Pipeline execution '${t.executionId}' is ${current.status}, not ${(t.expectStatus ?? []).join(' or ')}.`,
       );
-    }
-    const patch = t.execution;
-    if (patch !== undefined && Object.keys(patch).length > 0) {
-      await trx
-        .updateTable('pipeline_executions')
-        .set({
-          ...(patch.status === undefined ? {} : { status: patch.status }),
-          ...(patch.startedTime === undefined ? {} : { started_time: patch.startedTime }),
-          ...(patch.endedTime === undefined ? {} : { ended_time: patch.endedTime }),
-          ...(patch.reason === undefined ? {} : { reason: patch.reason }),
-          ...(patch.experimentId === undefined ? {} : { experiment_id: patch.experimentId }),
-          ...(patch.runId === undefined ? {} : { run_id: patch.runId }),
-        })
-        .where('execution_id', '=', t.executionId)
-        .execute();
     }
     for (const step of t.steps ?? []) {
       const row = stepRow(t.executionId, step);
@@ -156,6 +167,7 @@ export async function applyTransition(db: Db, t: Transition): Promise<void> {
         .onConflict((oc) => oc.columns(['cache_key', 'execution_id', 'step_id', 'instance']).doUpdateSet({ created_time: entry.createdTime }))
         .execute();
     }
+    return updated.revision;
   });
 }
 

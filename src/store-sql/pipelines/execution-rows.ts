@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { AttemptFailureClass, ExecutionStatus, StepStatus } from '../../core/pipelines/execution-model.js';
 import type { JsonValue, ParamValue, StepResources } from '../../core/pipelines/pipeline-model.js';
 import type { AttemptRecord, CacheEntry, ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
@@ -14,7 +14,7 @@ import type {
 const opt = <K extends string, V>(key: K, value: V | null): { [P in K]?: V } =>
   (value === null ? {} : { [key]: value }) as { [P in K]?: V };
 
-export function executionRow(e: Omit<ExecutionRecord, 'steps'>): PipelineExecutionsTable {
+export function executionRow(e: Omit<ExecutionRecord, 'steps'>): Insertable<PipelineExecutionsTable> {
   return {
     execution_id: e.executionId,
     pipeline_name: e.pipelineName,
@@ -34,6 +34,8 @@ export function executionRow(e: Omit<ExecutionRecord, 'steps'>): PipelineExecuti
     reason: e.reason ?? null,
     code_dir: e.codeDir ?? null,
     code_digest: e.codeDigest ?? null,
+    // Every execution starts at revision 0, whatever the record says.
+    revision: 0,
   };
 }
 
@@ -56,6 +58,7 @@ export function toExecutionRecord(row: Selectable<PipelineExecutionsTable>, step
     ...opt('reason', row.reason),
     ...opt('codeDir', row.code_dir),
     ...opt('codeDigest', row.code_digest),
+    revision: row.revision,
     steps,
   };
 }

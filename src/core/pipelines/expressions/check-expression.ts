@@ -48,6 +48,12 @@ export interface ExpressionScope {
   readonly step?: string;
   /** The matrix axes of this step; absent: no `matrix` here. */
   readonly matrixAxes?: ReadonlySet<string>;
+  /**
+   * A `slipway/tune` step's trial template (`run`, `env`, `working-directory`, output
+   * paths): `trial.params.<name>` and `trial.number` are available. The parameter names
+   * are checked by the tune step's reader (`read-trial-template.ts`), which knows them.
+   */
+  readonly trial?: boolean;
   /** An `if:` condition: the status functions are allowed. */
   readonly condition?: boolean;
   /** How to name this place in a message: `the pipeline's env`, `an 'if' condition`. */
@@ -295,6 +301,15 @@ function resolveReference(chain: ReferenceChain, scope: ExpressionScope, source:
       if (first === undefined) return chain.segments.length === 0 ? { kind: 'object' } : ANY;
       const axis = String(first);
       if (!scope.matrixAxes.has(axis)) return report(`unknown matrix axis '${axis}'${didYouMean(axis, scope.matrixAxes)}`, at);
+      return ANY;
+    }
+    case 'trial': {
+      if (scope.trial !== true) {
+        return report("'trial' is only available in the trial template of a slipway/tune step (its run, env, working-directory and outputs)", at);
+      }
+      if (first === undefined) return chain.segments.length === 0 ? { kind: 'object' } : ANY;
+      if (first === 'number') return noProperties({ kind: 'number', label: 'the trial number' }, 1);
+      if (first !== 'params') return report(`unknown property '${String(first)}' of 'trial' (expected 'params' or 'number')`, at);
       return ANY;
     }
     case 'execution':

@@ -31,6 +31,8 @@ export interface ExpressionContext {
   /** The upstream steps (a step that is not here has not run). */
   readonly steps?: Readonly<Record<string, StepState>>;
   readonly matrix?: Readonly<Record<string, JsonValue>>;
+  /** A trial of a `slipway/tune` step: its number (from 1) and parameters. */
+  readonly trial?: { readonly number: number; readonly params: Readonly<Record<string, JsonValue>> };
   /** For the status functions of an `if:` condition; see {@link statusOf}. */
   readonly status?: StatusView;
 }
@@ -180,6 +182,9 @@ function contextValue(name: string, context: ExpressionContext, offset: number):
     case 'matrix':
       if (context.matrix === undefined) throw new ExpressionError("'matrix' is only available in a step with a matrix", offset);
       return context.matrix;
+    case 'trial':
+      if (context.trial === undefined) throw new ExpressionError("'trial' is only available in a trial of a slipway/tune step", offset);
+      return context.trial;
     case 'steps': {
       const steps: Record<string, JsonValue> = {};
       for (const [id, state] of Object.entries(context.steps ?? {})) {
