@@ -122,6 +122,10 @@ export class PipelineEngine implements PipelineOperations {
     if (ctx.stopping) return;
     ctx.stopping = true;
     if (this.#timer !== undefined) clearInterval(this.#timer);
+    // A tick in progress may be launching an attempt (under the lock): let it finish first,
+    // so that attempt is among the ones ended below rather than left running by a stopped
+    // engine (a restarted engine would take it for a crash's leftover and fail it).
+    await ctx.lock.run(() => Promise.resolve());
     for (const running of ctx.running.values()) {
       if (running.kind === 'run') {
         running.control.cancelled = true;
