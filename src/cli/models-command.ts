@@ -21,6 +21,7 @@ import {
   withJsonOption,
 } from './client-support.js';
 import { renderLineage } from './lineage-tree.js';
+import { modelsServeCommand } from './models-serve-command.js';
 import {
   describeVersion,
   renderApprovalPolicy,
@@ -60,6 +61,8 @@ export function modelsCommand(): Command {
       .description('Inspect and manage the model registry of a running Slipway server: versions, aliases, stages, approvals, audit trail, lineage.')
       .configureHelp(clientCommandHelp('models')),
   ).addHelpText('after', EXAMPLES);
+
+  models.addCommand(modelsServeCommand());
 
   withJsonOption(
     models

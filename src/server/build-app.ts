@@ -28,6 +28,7 @@ import { SLIPWAY_PREFIXES, slipwayRegistryRoutes } from './registry/slipway-regi
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
 import { slipwayWebhookRoutes } from './webhooks/slipway-webhook-routes.js';
 import { webhookRoutes } from './webhooks/webhook-routes.js';
+import { registerUiRoutes } from './ui-routes.js';
 
 /**
  * What `GET /api/3.0/mlflow/server-info` reports, with MLflow's keys: a SQL store, no
@@ -148,5 +149,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
     mlflow_api: MLFLOW_COMPATIBLE_VERSION,
   }));
   app.get('/api/slipway/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  // Last, so every API route wins over the UI's index.html fallback.
+  registerUiRoutes(app);
   return app;
 }

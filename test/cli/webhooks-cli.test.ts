@@ -166,25 +166,33 @@ for (const backend of BACKENDS) {
     });
 
     it('deliveries: a failed attempt stays pending with its status and error, then succeeds on the retry', async () => {
-      const flaky = await startReceiver((_r, i) => (i === 0 ? { status: 503, body: 'warming up' } : 200));
+      // The receiver fails until the test has seen the pending delivery (a fixed "first call
+      // fails" raced the 1 s retry on a loaded machine: the CLI could start after it succeeded).
+      let ready = false;
+      const flaky = await startReceiver(() => (ready ? 200 : { status: 503, body: 'warming up' }));
       try {
         const hook = json<{ webhook: Webhook }>(await webhooks(['create', '--name', 'flaky', '--url', flaky.url, '--event', 'model_version_alias.created', '--json'])).webhook;
         await sdk.registry.setAlias('housing', 'champion', 1);
         const [pending] = await eventually(async () => {
           const log = await deliveries(hook.webhook_id, '--status', 'pending');
-          return log.length === 1 && log[0]!.attempts === 1 ? log : undefined;
-        }, 15_000, 'a pending delivery after one attempt');
-        expect(pending).toMatchObject({ event: 'model_version_alias.created', status: 'pending', attempts: 1, last_status_code: 503, last_error: 'HTTP 503: warming up' });
+          return log.length === 1 && log[0]!.attempts >= 1 ? log : undefined;
+        }, 15_000, 'a pending delivery after a failed attempt');
+        expect(pending).toMatchObject({ event: 'model_version_alias.created', status: 'pending', last_status_code: 503, last_error: 'HTTP 503: warming up' });
         expect(pending!.next_attempt_timestamp).toBeGreaterThan(pending!.creation_timestamp);
         const row = ok(await webhooks(['deliveries', hook.webhook_id, '--status', 'pending'])).trimEnd().split('\n')[1];
-        expect(row).toMatch(/\s+model_version_alias\.created\s+\d+\s+pending\s+1\s+503\s+HTTP 503: warming up\s+\S+Z$/);
+        expect(row).toMatch(/\s+model_version_alias\.created\s+\d+\s+pending\s+\d+\s+503\s+HTTP 503: warming up\s+\S+Z$/);
+        ready = true;
 
         const [done] = await eventually(async () => {
           const log = await deliveries(hook.webhook_id, '--status', 'succeeded');
           return log.length === 1 ? log : undefined;
-        }, 15_000, 'the retry to succeed');
-        expect(done).toMatchObject({ delivery_id: pending!.delivery_id, status: 'succeeded', attempts: 2, last_status_code: 200, last_error: 'HTTP 503: warming up' });
-        expect(flaky.received.map((r) => r.headers['x-mlflow-delivery-id'])).toEqual([pending!.delivery_id, pending!.delivery_id]);
+        }, 30_000, 'the retry to succeed');
+        expect(done).toMatchObject({ delivery_id: pending!.delivery_id, status: 'succeeded', last_status_code: 200, last_error: 'HTTP 503: warming up' });
+        expect(done!.attempts).toBeGreaterThan(pending!.attempts);
+        // Every attempt carried the same delivery id.
+        const ids = flaky.received.map((r) => r.headers['x-mlflow-delivery-id']);
+        expect(ids).toHaveLength(done!.attempts);
+        expect(new Set(ids)).toEqual(new Set([pending!.delivery_id]));
 
         await sdk.registry.setAlias('housing', 'challenger', 1);
         await eventually(async () => (await deliveries(hook.webhook_id, '--status', 'succeeded')).length === 2, 15_000, 'a second delivery');

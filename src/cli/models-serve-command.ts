@@ -1,0 +1,93 @@
+import { rm } from 'node:fs/promises';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_MICRO_BATCH } from '../core/serving/micro-batcher.js';
+import { SLIPWAY_VERSION } from '../server/version.js';
+import { loadServedModel } from '../serving/load-served-model.js';
+import { OnnxModelRuntime } from '../serving/onnx/onnx-model-runtime.js';
+import { resolveModelUri } from '../serving/resolve-model-uri.js';
+import { buildScoringApp, DEFAULT_SCORING_BODY_LIMIT } from '../serving/scoring-app.js';
+import { reportFailure } from './client-support.js';
+
+interface ServeOptions {
+  readonly modelUri: string;
+  readonly host: string;
+  readonly port: number;
+  readonly trackingUri?: string;
+  readonly bodyLimit: number;
+  readonly maxBatchRows: number;
+  readonly maxBatchWaitMs: number;
+  readonly accessLog?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ slipway models serve -m models:/housing@champion --port 5001
+  $ slipway models serve -m ./mlruns/1/models/m-abc/artifacts
+  $ curl -s localhost:5001/invocations -H 'Content-Type: application/json' \\
+      -d '{"dataframe_split": {"columns": ["x1", "x2"], "data": [[1.0, 2.0]]}}'
+
+Serves MLflow's scoring protocol (/invocations, /ping, /health, /version) and the Open
+Inference Protocol v2 (/v2/health/live|ready, /v2/models/<name>[/versions/<v>]/infer).
+Models with an onnx flavor only (log them with mlflow.onnx). See docs/serving.md.
+
+models:/ and runs:/ URIs are resolved on the tracking server given by --tracking-uri (an
+option of \`slipway models\`), else $SLIPWAY_TRACKING_URI, else $MLFLOW_TRACKING_URI.`;
+
+/** `slipway models serve`: one model in a standalone scoring server, the counterpart of `mlflow models serve`. */
+export function modelsServeCommand(): Command {
+  return new Command('serve')
+    .description('Serve one ONNX model over MLflow\'s scoring protocol and Open Inference Protocol v2 (like `mlflow models serve`).')
+    .summary('serve a model over HTTP (MLflow scoring protocol, OIP v2)')
+    .requiredOption('-m, --model-uri <uri>', 'models:/<name>@<alias>, models:/<name>/<version>, runs:/<run id>/<path>, or a local model directory')
+    .addOption(new Option('--host <host>', 'address to bind').default('127.0.0.1'))
+    .addOption(new Option('-p, --port <port>', 'port to listen on, 0 for any free one').default(5001).argParser(portNumber))
+    .addOption(new Option('--body-limit <bytes>', 'largest request body accepted; larger ones get 413').default(DEFAULT_SCORING_BODY_LIMIT).argParser(positive))
+    .addOption(new Option('--max-batch-rows <n>', 'rows scored together by micro-batching (1 turns it off)').default(DEFAULT_MICRO_BATCH.maxRows).argParser(positive))
+    .addOption(new Option('--max-batch-wait-ms <ms>', 'how long a request waits for others to batch with (0: only those read in the same event-loop turn)').default(DEFAULT_MICRO_BATCH.maxWaitMs).argParser(nonNegative))
+    .option('--access-log', 'log one line per request')
+    .addHelpText('after', EXAMPLES)
+    .action(async (_options: ServeOptions, command: Command) => {
+      const options = command.optsWithGlobals<ServeOptions>();
+      try {
+        const resolved = await resolveModelUri(options.modelUri, { client: { trackingUri: options.trackingUri, userAgent: `slipway-serve/${SLIPWAY_VERSION}` } });
+        const model = await loadServedModel(resolved, {
+          runtime: new OnnxModelRuntime(),
+          microBatch: options.maxBatchRows <= 1 ? false : { maxRows: options.maxBatchRows, maxWaitMs: options.maxBatchWaitMs },
+        });
+        const app = buildScoringApp({ model, version: SLIPWAY_VERSION, bodyLimit: options.bodyLimit, logger: options.accessLog === true });
+        const shutdown = (): void => {
+          void app
+            .close()
+            .then(() => model.close())
+            .then(() => (resolved.downloaded ? rm(resolved.dir, { recursive: true, force: true }) : undefined));
+        };
+        process.once('SIGINT', shutdown);
+        process.once('SIGTERM', shutdown);
+        await app.listen({ host: options.host, port: options.port });
+        const address = app.server.address();
+        const port = typeof address === 'object' && address !== null ? address.port : options.port;
+        const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+        process.stdout.write(`Slipway is serving '${model.name}'${model.version === undefined ? '' : ` version ${model.version}`} at http://${host}:${port}\n`);
+      } catch (e) {
+        reportFailure(e);
+      }
+    });
+}
+
+function portNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('A port is an integer from 0 to 65535.');
+  return n;
+}
+
+function positive(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('Expected a positive integer.');
+  return n;
+}
+
+function nonNegative(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a non-negative number.');
+  return n;
+}
