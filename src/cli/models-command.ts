@@ -58,7 +58,7 @@ const DETAIL_CONCURRENCY = 8;
 export function modelsCommand(): Command {
   const models = withClientOptions(
     new Command('models')
-      .description('Inspect and manage the model registry of a running Slipway server: versions, aliases, stages, approvals, audit trail, lineage.')
+      .description('Inspect and manage the model registry of a running Slipway server: versions, aliases, stages, approvals, audit trail, lineage; and serve a model (`models serve`).')
       .configureHelp(clientCommandHelp('models')),
   ).addHelpText('after', EXAMPLES);
 

@@ -6,7 +6,7 @@ export function serverCommand(): Command {
   return new Command('server')
     .description(
       'Run the Slipway server: the MLflow tracking and registry REST APIs, proxied artifacts,\n' +
-        'webhook delivery and the pipeline engine.\n' +
+        'webhook delivery, the pipeline engine with its schedules and triggers, and the web UI at /.\n' +
         'Point clients at it with MLFLOW_TRACKING_URI=http://<host>:<port>.',
     )
     .addOption(new Option('--host <host>', 'address to bind (default: 127.0.0.1)').env('SLIPWAY_HOST'))
