@@ -22,6 +22,7 @@ if [ -z "${SLIPWAY_TEST_PG_URL:-}" ]; then
   fi
 fi
 
-npx vitest run
+# The venv first: vitest's serving tests run Python model workers with it.
 bash scripts/ensure-venv.sh
+npx vitest run
 .venv/bin/python -m pytest -q -p no:cacheprovider tests/interop "$@"

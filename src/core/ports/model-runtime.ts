@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { RuntimeName, RuntimePreference } from '../endpoints/endpoint.js';
 import type { MlModel, ModelSignature } from '../serving/ml-model.js';
 
 /** A value type of one feature, in MLflow's column-type names. */
@@ -55,7 +56,9 @@ export interface TensorMetadata {
 
 /** A model loaded into a runtime and ready to score. */
 export interface LoadedModel {
-  readonly runtime: 'onnx';
+  readonly runtime: RuntimeName;
+  /** Why this runtime serves the model (e.g. "ONNX flavor", "compiled from scikit-learn; predictions match within 1e-6"). */
+  readonly runtimeReason?: string | undefined;
   readonly signature: ModelSignature | undefined;
   readonly inputs: readonly TensorMetadata[];
   readonly outputs: readonly TensorMetadata[];
@@ -65,5 +68,10 @@ export interface LoadedModel {
 
 export interface ModelRuntime {
   /** Loads the model in `modelDir` described by its parsed `MLmodel`; refuses a model it cannot run. */
-  load(modelDir: string, mlmodel: MlModel): Promise<LoadedModel>;
+  load(modelDir: string, mlmodel: MlModel, options?: LoadModelOptions): Promise<LoadedModel>;
+}
+
+export interface LoadModelOptions {
+  /** Which runtime the caller wants; a runtime that cannot honour it refuses the model. @default 'auto' */
+  readonly prefer?: RuntimePreference | undefined;
 }
