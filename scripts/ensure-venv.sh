@@ -9,7 +9,7 @@ want=$(sha256sum "$req" | cut -d' ' -f1)
 if [ -x .venv/bin/python ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   exit 0
 fi
-python=${SLIPWAY_PYTHON:-python3}
+python=${SLIPWAY_VENV_BASE_PYTHON:-python3}
 echo "ensure-venv: installing $(grep -v "^#" "$req" | tr "\n" " ")into .venv" >&2
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/pip install --quiet --disable-pip-version-check -r "$req"

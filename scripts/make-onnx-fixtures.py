@@ -67,8 +67,61 @@ def heart() -> None:
     save("heart-logreg-proba", tensor_model, sample, {"predictions": labels, "probabilities": probabilities})
 
 
+def housing_faulty() -> None:
+    """A linear regressor on the housing columns whose graph fails at run time for some rows.
+
+    It looks up ``housing_median_age`` (cast to an integer) in a 100-entry table of zeros and
+    adds the value to the prediction: rows with an age of 100 or more make ONNX Runtime's
+    Gather fail ("indices element out of data bounds"), so a test decides which requests a
+    candidate answers with a 5xx. For ages under 100 it is a plain linear model, whose
+    predictions differ from housing-rf's (a second version of the same signature).
+    """
+    import numpy as np
+    from onnx import TensorProto, helper, numpy_helper
+    from sklearn.linear_model import LinearRegression
+
+    frame = pd.read_csv(ROOT / "examples/california-housing/data/california-housing.csv").dropna()
+    features = frame.drop(columns=["median_house_value", "ocean_proximity"])
+    target = frame["median_house_value"] / 100_000
+    model = LinearRegression().fit(features.to_numpy(), target)
+    width = features.shape[1]
+    age_column = list(features.columns).index("housing_median_age")
+    weights = numpy_helper.from_array(model.coef_.astype(np.float32).reshape(width, 1), "weights")
+    bias = numpy_helper.from_array(np.array([model.intercept_], dtype=np.float32), "bias")
+    column = numpy_helper.from_array(np.array(age_column, dtype=np.int64), "age_column")
+    table = numpy_helper.from_array(np.zeros(100, dtype=np.float32), "age_table")
+    axes = numpy_helper.from_array(np.array([1], dtype=np.int64), "unsqueeze_axes")
+    nodes = [
+        helper.make_node("MatMul", ["float_input", "weights"], ["product"]),
+        helper.make_node("Add", ["product", "bias"], ["linear"]),
+        helper.make_node("Gather", ["float_input", "age_column"], ["age"], axis=1),
+        helper.make_node("Cast", ["age"], ["age_index"], to=TensorProto.INT64),
+        helper.make_node("Gather", ["age_table", "age_index"], ["trap"], axis=0),
+        helper.make_node("Unsqueeze", ["trap", "unsqueeze_axes"], ["trap_column"]),
+        helper.make_node("Add", ["linear", "trap_column"], ["variable"]),
+    ]
+    graph = helper.make_graph(
+        nodes,
+        "housing_faulty",
+        [helper.make_tensor_value_info("float_input", TensorProto.FLOAT, [None, width])],
+        [helper.make_tensor_value_info("variable", TensorProto.FLOAT, [None, 1])],
+        initializer=[weights, bias, column, table, axes],
+    )
+    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 15)])
+    onnx_model.ir_version = 8
+    sample = features.iloc[:SAMPLE_ROWS].reset_index(drop=True)
+    predictions = model.predict(sample.to_numpy()).tolist()
+    save("housing-faulty", onnx_model, sample, {"predictions": predictions, "fails_when": "housing_median_age >= 100"})
+
+
+BUILDERS = {"housing-rf": lambda: housing(), "heart": lambda: heart(), "housing-faulty": lambda: housing_faulty()}
+
+
 if __name__ == "__main__":
+    import sys
+
     OUT.mkdir(parents=True, exist_ok=True)
-    housing()
-    heart()
+    # `make-onnx-fixtures.py housing-faulty` rebuilds only that one (the others keep their files).
+    for name in sys.argv[1:] or list(BUILDERS):
+        BUILDERS[name]()
     print(f"wrote fixtures to {OUT}")

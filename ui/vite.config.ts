@@ -11,7 +11,8 @@ const here = decodeURIComponent(new URL('.', import.meta.url).pathname);
  */
 export default defineConfig({
   root: here,
-  base: '/',
+  // Relative: index.html gets a <base href> from the server, so the build works under any path prefix.
+  base: './',
   plugins: [react()],
   build: {
     outDir: `${here}../dist/ui`,

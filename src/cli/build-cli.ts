@@ -1,14 +1,17 @@
 import { Command } from 'commander';
 import { SLIPWAY_VERSION } from '../server/version.js';
 import { approvalsCommand } from './approvals-command.js';
+import { endpointsCommand } from './endpoints-command.js';
 import { executionsCommand } from './executions-command.js';
 import { modelsCommand } from './models-command.js';
 import { pipelinesCommand } from './pipelines-command.js';
+import { predictCommand } from './predict-command.js';
 import { runCommand } from './run-command.js';
 import { schedulesCommand } from './schedules-command.js';
 import { serverCommand } from './server-command.js';
 import { webhooksCommand } from './webhooks-command.js';
 import { triggersCommand } from './triggers-command.js';
+import { demoCommand } from './demo-command.js';
 
 /** The `slipway` command line. */
 export function buildCli(): Command {
@@ -26,7 +29,10 @@ export function buildCli(): Command {
     .addCommand(executionsCommand())
     .addCommand(approvalsCommand())
     .addCommand(schedulesCommand())
-    .addCommand(triggersCommand());
+    .addCommand(triggersCommand())
+    .addCommand(endpointsCommand())
+    .addCommand(demoCommand())
+    .addCommand(predictCommand());
   exitWithStatus2OnUsageErrors(program);
   return program;
 }

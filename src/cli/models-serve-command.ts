@@ -3,9 +3,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MICRO_BATCH } from '../core/serving/micro-batcher.js';
 import { SLIPWAY_VERSION } from '../server/version.js';
 import { loadServedModel } from '../serving/load-served-model.js';
-import { OnnxModelRuntime } from '../serving/onnx/onnx-model-runtime.js';
+import { AutoModelRuntime } from '../serving/auto-model-runtime.js';
 import { resolveModelUri } from '../serving/resolve-model-uri.js';
-import { buildScoringApp, DEFAULT_SCORING_BODY_LIMIT } from '../serving/scoring-app.js';
+import { ServingMetrics } from '../serving/endpoints/serving-metrics.js';
+import { observeBatches } from '../serving/endpoints/observe-batches.js';
+import { buildScoringServer, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SCORING_BODY_LIMIT } from '../serving/scoring-app.js';
 import { reportFailure } from './client-support.js';
 
 interface ServeOptions {
@@ -16,7 +18,11 @@ interface ServeOptions {
   readonly bodyLimit: number;
   readonly maxBatchRows: number;
   readonly maxBatchWaitMs: number;
+  readonly requestTimeoutMs: number;
+  readonly maxInFlight: number;
   readonly accessLog?: boolean;
+  readonly runtime: 'auto' | 'onnx' | 'python';
+  readonly python?: string;
 }
 
 const EXAMPLES = `
@@ -26,9 +32,12 @@ Examples:
   $ curl -s localhost:5001/invocations -H 'Content-Type: application/json' \\
       -d '{"dataframe_split": {"columns": ["x1", "x2"], "data": [[1.0, 2.0]]}}'
 
-Serves MLflow's scoring protocol (/invocations, /ping, /health, /version) and the Open
-Inference Protocol v2 (/v2/health/live|ready, /v2/models/<name>[/versions/<v>]/infer).
-Models with an onnx flavor only (log them with mlflow.onnx). See docs/serving.md.
+Serves MLflow's scoring protocol (/invocations, /ping, /health, /version), the Open
+Inference Protocol v2 (/v2/health/live|ready, /v2/models/<name>[/versions/<v>]/infer) and
+Prometheus metrics (/metrics). SIGTERM finishes the requests in flight, then exits.
+--runtime auto (the default) serves an onnx flavor in process with ONNX Runtime, compiles a
+scikit-learn model to ONNX when its predictions match, and runs other pyfunc models in
+Python workers (--python, else $SLIPWAY_PYTHON, else python3 with mlflow). See docs/serving.md.
 
 models:/ and runs:/ URIs are resolved on the tracking server given by --tracking-uri (an
 option of \`slipway models\`), else $SLIPWAY_TRACKING_URI, else $MLFLOW_TRACKING_URI.`;
@@ -36,7 +45,7 @@ option of \`slipway models\`), else $SLIPWAY_TRACKING_URI, else $MLFLOW_TRACKING
 /** `slipway models serve`: one model in a standalone scoring server, the counterpart of `mlflow models serve`. */
 export function modelsServeCommand(): Command {
   return new Command('serve')
-    .description('Serve one ONNX model over MLflow\'s scoring protocol and Open Inference Protocol v2 (like `mlflow models serve`).')
+    .description('Serve one MLflow model over MLflow\'s scoring protocol and Open Inference Protocol v2 (like `mlflow models serve`).')
     .summary('serve a model over HTTP (MLflow scoring protocol, OIP v2)')
     .requiredOption('-m, --model-uri <uri>', 'models:/<name>@<alias>, models:/<name>/<version>, runs:/<run id>/<path>, or a local model directory')
     .addOption(new Option('--host <host>', 'address to bind').default('127.0.0.1'))
@@ -44,17 +53,32 @@ export function modelsServeCommand(): Command {
     .addOption(new Option('--body-limit <bytes>', 'largest request body accepted; larger ones get 413').default(DEFAULT_SCORING_BODY_LIMIT).argParser(positive))
     .addOption(new Option('--max-batch-rows <n>', 'rows scored together by micro-batching (1 turns it off)').default(DEFAULT_MICRO_BATCH.maxRows).argParser(positive))
     .addOption(new Option('--max-batch-wait-ms <ms>', 'how long a request waits for others to batch with (0: only those read in the same event-loop turn)').default(DEFAULT_MICRO_BATCH.maxWaitMs).argParser(nonNegative))
+    .addOption(new Option('--request-timeout-ms <ms>', 'answer 504 when scoring takes longer (0: no timeout)').default(DEFAULT_REQUEST_TIMEOUT_MS).argParser(nonNegative))
+    .addOption(new Option('--max-in-flight <n>', 'scoring requests answered at once; more get 503 with Retry-After (0: no limit)').default(DEFAULT_MAX_IN_FLIGHT).argParser(nonNegativeInteger))
+    .addOption(new Option('--runtime <runtime>', 'auto: ONNX when the model has or compiles to it, else Python; onnx; python').choices(['auto', 'onnx', 'python']).default('auto'))
+    .addOption(new Option('--python <path>', 'Python interpreter with mlflow for the Python runtime and ONNX compilation (default: $SLIPWAY_PYTHON, else python3)'))
     .option('--access-log', 'log one line per request')
     .addHelpText('after', EXAMPLES)
     .action(async (_options: ServeOptions, command: Command) => {
       const options = command.optsWithGlobals<ServeOptions>();
       try {
         const resolved = await resolveModelUri(options.modelUri, { client: { trackingUri: options.trackingUri, userAgent: `slipway-serve/${SLIPWAY_VERSION}` } });
+        const metrics = new ServingMetrics();
+        const runtime = observeBatches(new AutoModelRuntime({ python: { python: options.python } }), (rows) => metrics.batchRows.observe({ model: resolved.version === undefined ? resolved.name : `${resolved.name}/${resolved.version}` }, rows));
         const model = await loadServedModel(resolved, {
-          runtime: new OnnxModelRuntime(),
+          runtime,
+          prefer: options.runtime,
           microBatch: options.maxBatchRows <= 1 ? false : { maxRows: options.maxBatchRows, maxWaitMs: options.maxBatchWaitMs },
         });
-        const app = buildScoringApp({ model, version: SLIPWAY_VERSION, bodyLimit: options.bodyLimit, logger: options.accessLog === true });
+        const { app } = buildScoringServer({
+          model,
+          version: SLIPWAY_VERSION,
+          bodyLimit: options.bodyLimit,
+          logger: options.accessLog === true,
+          requestTimeoutMs: options.requestTimeoutMs,
+          maxInFlight: options.maxInFlight,
+          metrics,
+        });
         const shutdown = (): void => {
           void app
             .close()
@@ -67,6 +91,7 @@ export function modelsServeCommand(): Command {
         const address = app.server.address();
         const port = typeof address === 'object' && address !== null ? address.port : options.port;
         const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+        process.stdout.write(`Runtime: ${model.model.runtime}${model.model.runtimeReason === undefined ? '' : ` (${model.model.runtimeReason})`}\n`);
         process.stdout.write(`Slipway is serving '${model.name}'${model.version === undefined ? '' : ` version ${model.version}`} at http://${host}:${port}\n`);
       } catch (e) {
         reportFailure(e);
@@ -89,5 +114,11 @@ function positive(value: string): number {
 function nonNegative(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('Expected a non-negative number.');
+  return n;
+}
+
+function nonNegativeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('Expected a non-negative integer.');
   return n;
 }

@@ -6,7 +6,8 @@ export function serverCommand(): Command {
   return new Command('server')
     .description(
       'Run the Slipway server: the MLflow tracking and registry REST APIs, proxied artifacts,\n' +
-        'webhook delivery, the pipeline engine with its schedules and triggers, and the web UI at /.\n' +
+        'webhook delivery, the pipeline engine with its schedules and triggers, serving endpoints\n' +
+        '(/endpoints/<name>/invocations, /v2/models/<name>/infer, rollouts, /metrics) and the web UI at /.\n' +
         'Point clients at it with MLFLOW_TRACKING_URI=http://<host>:<port>.',
     )
     .addOption(new Option('--host <host>', 'address to bind (default: 127.0.0.1)').env('SLIPWAY_HOST'))
@@ -27,6 +28,11 @@ export function serverCommand(): Command {
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (default: info)').env('SLIPWAY_LOG_LEVEL'))
     .addOption(new Option('--access-log', 'log one line per request').env('SLIPWAY_ACCESS_LOG'))
     .addOption(
+      new Option('--static-prefix <path>', 'serve the web UI and the API under this path too, e.g. /slipway (behind a proxy that keeps or strips it)').env(
+        'SLIPWAY_STATIC_PREFIX',
+      ),
+    )
+    .addOption(
       new Option('--max-concurrent-steps <n>', 'pipeline steps that may run at once on this server (default: the number of CPUs)').env(
         'SLIPWAY_MAX_CONCURRENT_STEPS',
       ),
@@ -41,6 +47,17 @@ export function serverCommand(): Command {
         '--pipeline-secrets <names>',
         "comma-separated names of this server's environment variables given to pipeline steps as secrets (masked in logs)",
       ).env('SLIPWAY_PIPELINE_SECRETS'),
+    )
+    .addOption(
+      new Option('--request-timeout-ms <ms>', 'endpoint scoring requests slower than this get 504, 0 for none (default: 30000)').env('SLIPWAY_REQUEST_TIMEOUT_MS'),
+    )
+    .addOption(
+      new Option('--max-in-flight <n>', 'endpoint scoring requests answered at once; more get 503 with Retry-After, 0 for no limit (default: 512)').env(
+        'SLIPWAY_MAX_IN_FLIGHT',
+      ),
+    )
+    .addOption(
+      new Option('--python <path>', 'Python interpreter with mlflow for pyfunc models and compiling scikit-learn models to ONNX (default: python3)').env('SLIPWAY_PYTHON'),
     )
     .action(async (options: ServerOptions) => {
       let config;

@@ -141,12 +141,55 @@ export interface NotifyInputs {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
+/** The model a serving step uses: `model-uri`, or `model` with `version`. */
+type ModelSourceInputs =
+  | { readonly 'model-uri': string; readonly model?: never; readonly version?: never }
+  | { readonly model: string; readonly version: string | number; readonly 'model-uri'?: never };
+
+export type DeployInputs = ModelSourceInputs & {
+  readonly endpoint: string;
+  readonly variant?: string;
+  readonly strategy?: 'blue-green' | 'canary';
+  readonly steps?: readonly number[];
+  /** `'30s'`, `'5m'`. */
+  readonly bake?: string;
+  readonly 'max-error-rate'?: number | string;
+  readonly 'max-p99-ms'?: number | string;
+  readonly 'min-requests'?: number | string;
+  readonly runtime?: 'auto' | 'onnx' | 'python';
+  readonly timeout?: string;
+};
+
+export interface SmokeTestInputs {
+  readonly endpoint?: string;
+  readonly url?: string;
+  readonly requests?: readonly JsonValue[];
+  readonly 'expected-rows'?: number | string;
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly 'max-latency-ms'?: number | string;
+  readonly timeout?: string;
+}
+
+export type BatchTransformInputs = ModelSourceInputs & {
+  readonly input: string;
+  readonly output?: string;
+  readonly format?: 'csv' | 'jsonl';
+  readonly workers?: number | string;
+  readonly 'chunk-rows'?: number | string;
+  readonly 'predictions-only'?: boolean | string;
+  readonly 'prediction-column'?: string;
+  readonly 'skip-bad-rows'?: boolean | string;
+};
+
 /** The inputs and outputs of each built-in step, for the type checks. */
 export interface BuiltinStepTypes {
   'slipway/evaluate': { inputs: EvaluateInputs; outputs: 'passed' | 'reason' | 'champion-version' };
   'slipway/register-model': { inputs: RegisterModelInputs; outputs: 'name' | 'version' };
   'slipway/promote': { inputs: PromoteInputs; outputs: 'previous-version' };
   'slipway/notify': { inputs: NotifyInputs; outputs: 'status' };
+  'slipway/deploy': { inputs: DeployInputs; outputs: 'endpoint' | 'url' | 'model-name' | 'version' | 'variant' | 'rollout-id' | 'status' };
+  'slipway/smoke-test': { inputs: SmokeTestInputs; outputs: 'latency-ms' | 'requests' | 'variant' };
+  'slipway/batch-transform': { inputs: BatchTransformInputs; outputs: 'rows' | 'bad-rows' | 'output-uri' | 'run-id' | 'rows-per-second' };
 }
 
 export type UsesStepInput = {

@@ -60,6 +60,19 @@ export { SchedulesClient, type CreateScheduleOptions, type ListSchedulesOptions 
 export * from './schedules/schedule-types.js';
 export { TriggersClient, type CreateTriggerOptions, type ListTriggersOptions } from './triggers/triggers-client.js';
 export type { Trigger, TriggerEvent, TriggerOutcome, TriggerType } from './triggers/trigger-types.js';
+export {
+  EndpointsClient,
+  endpointOutcome,
+  isSettled,
+  type CreateEndpointOptions,
+  type EndpointOutcome,
+  type EndpointWaitOptions,
+  type ListEndpointsOptions,
+  type RolloutOptions,
+  type UpdateEndpointOptions,
+  type VariantOptions,
+} from './endpoints/endpoints-client.js';
+export type * from './endpoints/endpoint-types.js';
 // Pipelines in TypeScript: `import { definePipeline } from 'slipway/sdk'`.
 export {
   definePipeline,

@@ -1,5 +1,6 @@
 import { ApprovalsClient } from './approvals/approvals-client.js';
 import { resolveClientConfig, type SlipwayClientOptions } from './client-options.js';
+import { EndpointsClient } from './endpoints/endpoints-client.js';
 import { HttpTransport } from './http-transport.js';
 import { PipelinesClient } from './pipelines/pipelines-client.js';
 import { RegistryClient } from './registry/registry-client.js';
@@ -31,6 +32,8 @@ export class SlipwayClient {
   readonly schedules: SchedulesClient;
   /** Event triggers (webhook, push, data, registry, pipeline) and their event history. */
   readonly triggers: TriggersClient;
+  /** Serving endpoints: variants, rollouts, rollbacks, events, and where a model version serves. */
+  readonly endpoints: EndpointsClient;
 
   /** Resolves the options (and their environment defaults) at once; throws SlipwayConfigError for unusable ones. */
   constructor(options: SlipwayClientOptions = {}) {
@@ -41,6 +44,7 @@ export class SlipwayClient {
     this.approvals = new ApprovalsClient(this.transport);
     this.schedules = new SchedulesClient(this.transport);
     this.triggers = new TriggersClient(this.transport);
+    this.endpoints = new EndpointsClient(this.transport);
   }
 
   /** The server's URL, without credentials. */

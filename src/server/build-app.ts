@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { ApprovalService } from '../core/approvals/approval-service.js';
+import type { EndpointService } from '../core/endpoints/endpoint-service.js';
 import { ErrorCode } from '../core/errors/error-code.js';
 import type { PipelineOperations } from '../core/pipelines/execution-model.js';
 import type { ScheduleOperations } from '../core/schedules/schedule-operations.js';
@@ -15,6 +16,7 @@ import { registerArtifactRoutes } from './mlflow/artifacts-routes.js';
 import { experimentsRoutes } from './mlflow/experiments-routes.js';
 import { loggedModelsRoutes } from './mlflow/logged-models-routes.js';
 import { metricsRoutes } from './mlflow/metrics-routes.js';
+import { metricDownsampleRoutes } from './mlflow/metric-downsample-routes.js';
 import { registerMlflowRoutes } from './mlflow/mlflow-route.js';
 import { runsRoutes } from './mlflow/runs-routes.js';
 import { approvalRoutes } from './approvals/approval-routes.js';
@@ -28,7 +30,11 @@ import { SLIPWAY_PREFIXES, slipwayRegistryRoutes } from './registry/slipway-regi
 import { SLIPWAY_VERSION, MLFLOW_COMPATIBLE_VERSION } from './version.js';
 import { slipwayWebhookRoutes } from './webhooks/slipway-webhook-routes.js';
 import { webhookRoutes } from './webhooks/webhook-routes.js';
-import { registerUiRoutes } from './ui-routes.js';
+import { registerUiRoutes, stripStaticPrefix } from './ui-routes.js';
+import { endpointRoutes } from './endpoints/endpoint-routes.js';
+import type { EndpointServing } from '../serving/endpoints/endpoint-serving.js';
+import { registerEndpointServingRoutes } from './endpoints/endpoint-serving-routes.js';
+import { registerEndpointStatsRoutes } from './endpoints/endpoint-stats-routes.js';
 
 /**
  * What `GET /api/3.0/mlflow/server-info` reports, with MLflow's keys: a SQL store, no
@@ -59,6 +65,10 @@ export interface AppDependencies {
   readonly approvals?: ApprovalService | undefined;
   /** The scheduler; without it the schedules API is not mounted. */
   readonly schedules?: ScheduleOperations | undefined;
+  /** Serving endpoints' control plane; without it the endpoints API (`/api/slipway/v1/endpoints…`) is not mounted. */
+  readonly endpoints?: EndpointService | undefined;
+  /** Serving endpoints' data plane; without it `/endpoints/<name>/…`, `/v2/…`, `/metrics` and the stats API are not mounted. */
+  readonly serving?: EndpointServing | undefined;
 }
 
 export interface AppOptions {
@@ -68,6 +78,8 @@ export interface AppOptions {
   readonly logLevel?: string;
   /** Log one line per request. @default false */
   readonly accessLog?: boolean;
+  /** A path prefix (`/slipway`) stripped from request paths, so everything is served under it too; the web UI's base. */
+  readonly staticPrefix?: string | undefined;
 }
 
 /**
@@ -83,6 +95,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
     bodyLimit: options.bodyLimit,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    rewriteUrl: (request) => stripStaticPrefix(request.url ?? '/', options.staticPrefix ?? ''),
   });
   app.setValidatorCompiler(createValidatorCompiler());
   app.setErrorHandler(handleError);
@@ -126,6 +139,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   registerMlflowRoutes(app, 'logged-models', loggedModelsRoutes(deps.tracking));
   registerMlflowRoutes(app, 'model-registry', registryRoutes(deps.registry));
   registerMlflowRoutes(app, 'slipway-registry', slipwayRegistryRoutes(deps.registry), SLIPWAY_PREFIXES);
+  registerMlflowRoutes(app, 'slipway-metrics', metricDownsampleRoutes(deps.tracking), SLIPWAY_PREFIXES);
   registerMlflowRoutes(app, 'webhooks', webhookRoutes(deps.webhooks));
   registerMlflowRoutes(app, 'slipway-webhooks', slipwayWebhookRoutes(deps.webhooks), SLIPWAY_PREFIXES);
   if (deps.pipelines !== undefined) registerMlflowRoutes(app, 'slipway-pipelines', pipelineRoutes(deps.pipelines), SLIPWAY_PREFIXES);
@@ -135,6 +149,7 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
   }
   if (deps.schedules !== undefined) registerMlflowRoutes(app, 'slipway-schedules', scheduleRoutes(deps.schedules), SLIPWAY_PREFIXES);
   if (deps.approvals !== undefined) registerMlflowRoutes(app, 'slipway-approvals', approvalRoutes(deps.approvals), SLIPWAY_PREFIXES);
+  if (deps.endpoints !== undefined) registerMlflowRoutes(app, 'slipway-endpoints', endpointRoutes(deps.endpoints), SLIPWAY_PREFIXES);
   registerArtifactRoutes(app, deps.artifacts, deps.tracking);
 
   app.get('/health', { schema: { hide: true } }, (_request, reply) => reply.type('text/plain').send('OK'));
@@ -149,7 +164,11 @@ export async function buildApp(deps: AppDependencies, options: AppOptions): Prom
     mlflow_api: MLFLOW_COMPATIBLE_VERSION,
   }));
   app.get('/api/slipway/v1/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  if (deps.serving !== undefined) {
+    await registerEndpointServingRoutes(app, deps.serving);
+    registerEndpointStatsRoutes(app, deps.serving);
+  }
   // Last, so every API route wins over the UI's index.html fallback.
-  registerUiRoutes(app);
+  registerUiRoutes(app, undefined, { basePath: options.staticPrefix ?? '' });
   return app;
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { ApprovalStore } from '../core/ports/approval-store.js';
+import type { EndpointStore } from '../core/ports/endpoint-store.js';
 import type { PipelineStore } from '../core/ports/pipeline-store.js';
 import type { LeaseStore } from '../core/ports/lease-store.js';
 import type { ScheduleStore } from '../core/ports/schedule-store.js';
@@ -10,6 +11,7 @@ import type { TriggerStore } from '../core/ports/trigger-store.js';
 import { openPostgresDatabase } from '../store-sql/postgres-database.js';
 import type { SqlDatabase } from '../store-sql/sql-database.js';
 import { SqlApprovalStore } from '../store-sql/sql-approval-store.js';
+import { SqlEndpointStore } from '../store-sql/sql-endpoint-store.js';
 import { SqlPipelineStore } from '../store-sql/sql-pipeline-store.js';
 import { SqlLeaseStore } from '../store-sql/schedules/sql-lease-store.js';
 import { SqlScheduleStore } from '../store-sql/sql-schedule-store.js';
@@ -32,6 +34,8 @@ export interface OpenStores {
   readonly leases: LeaseStore;
   /** Event triggers and their history. */
   readonly triggers: TriggerStore;
+  /** Serving endpoints and their event history. */
+  readonly endpoints: EndpointStore;
   /** Where the data lives, for log lines (no credentials). */
   readonly description: string;
   close(): Promise<void>;
@@ -54,7 +58,8 @@ export async function openStores(uri: string, options: { defaultArtifactRoot: st
     const schedules = await SqlScheduleStore.open(database);
     const leases = await SqlLeaseStore.open(database);
     const triggers = await SqlTriggerStore.open(database);
-    return { tracking, registry, webhooks, pipelines, schedules, leases, approvals, triggers, description: database.description, close: () => database.close() };
+    const endpoints = await SqlEndpointStore.open(database);
+    return { tracking, registry, webhooks, pipelines, schedules, leases, approvals, triggers, endpoints, description: database.description, close: () => database.close() };
   } catch (e) {
     await database.close();
     throw e;

@@ -12,12 +12,28 @@ export interface ServerOptions {
   readonly bodyLimit?: string | undefined;
   readonly logLevel?: string | undefined;
   readonly accessLog?: boolean | undefined;
+  /** A path prefix (`/slipway`) the UI and API are also served under. Env: SLIPWAY_STATIC_PREFIX. */
+  readonly staticPrefix?: string | undefined;
   /** Pipeline steps that may run at once on this server (default: the number of CPUs). Env: SLIPWAY_MAX_CONCURRENT_STEPS. */
   readonly maxConcurrentSteps?: string | undefined;
   /** Steps of one execution that may run at once (default: no limit of its own). Env: SLIPWAY_MAX_PARALLEL_PER_EXECUTION. */
   readonly maxParallelPerExecution?: string | undefined;
   /** Comma-separated names of environment variables passed to pipeline steps as secrets. Env: SLIPWAY_PIPELINE_SECRETS. */
   readonly pipelineSecrets?: string | undefined;
+  /** Endpoint scoring requests slower than this get 504 (0: no timeout). Env: SLIPWAY_REQUEST_TIMEOUT_MS. */
+  readonly requestTimeoutMs?: string | undefined;
+  /** Endpoint scoring requests answered at once; more get 503 + Retry-After (0: no limit). Env: SLIPWAY_MAX_IN_FLIGHT. */
+  readonly maxInFlight?: string | undefined;
+  /** Python interpreter (with mlflow) for the Python model runtime and ONNX compilation. Env: SLIPWAY_PYTHON. */
+  readonly python?: string | undefined;
+}
+
+/** Serving endpoints' limits; defaults when absent. */
+export interface ServingConfig {
+  readonly requestTimeoutMs?: number | undefined;
+  readonly maxInFlight?: number | undefined;
+  /** The Python interpreter for pyfunc models and scikit-learn compilation; undefined: `python3` on the PATH. */
+  readonly python?: string | undefined;
 }
 
 /** Pipeline engine settings. */
@@ -43,12 +59,16 @@ export interface ServerConfig {
   readonly bodyLimit: number;
   readonly logLevel: string;
   readonly accessLog: boolean;
+  /** `''` or a prefix like `/slipway` (no trailing slash) stripped from request paths; the web UI's base. */
+  readonly staticPrefix?: string | undefined;
   /** Webhook delivery tuning (poll interval, retries, timeouts); the defaults when absent. */
   readonly webhookDelivery?: Omit<WebhookDispatcherOptions, 'log' | 'clock'> | undefined;
   /** The pipeline engine's limits and secrets; defaults when absent. */
   readonly pipelines?: PipelineEngineConfig | undefined;
   /** The scheduler's tick interval and lease; defaults when absent. */
   readonly scheduler?: SchedulerConfig | undefined;
+  /** Serving endpoints' request timeout and admission limit; defaults when absent. */
+  readonly serving?: ServingConfig | undefined;
 }
 
 /**
@@ -110,9 +130,26 @@ export function resolveServerConfig(options: ServerOptions, cwd: string = proces
     bodyLimit,
     logLevel,
     accessLog: options.accessLog ?? false,
+    staticPrefix: staticPrefixOf(options.staticPrefix),
     pipelines,
     scheduler: schedulerConfig(env),
+    serving: {
+      requestTimeoutMs: options.requestTimeoutMs === undefined ? undefined : parseInteger(options.requestTimeoutMs, '--request-timeout-ms', 0, 3_600_000),
+      maxInFlight: options.maxInFlight === undefined ? undefined : parseInteger(options.maxInFlight, '--max-in-flight', 0, 1_000_000),
+      python: options.python === undefined || options.python.trim() === '' ? undefined : options.python,
+    },
   });
+}
+
+/** `/slipway` from `/slipway/` or `slipway`; '' for none. Only URL-safe path characters, no `.` or `..` segments. */
+function staticPrefixOf(value: string | undefined): string {
+  const trimmed = (value ?? '').trim().replace(/\/+$/, '');
+  if (trimmed === '') return '';
+  const prefix = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+  if (!/^(\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+$/.test(prefix) || prefix.split('/').some((s) => s === '.' || s === '..')) {
+    throw new ConfigError(`--static-prefix must be a path like /slipway (letters, digits, '.', '_', '~', '-'); got '${value ?? ''}'`);
+  }
+  return prefix;
 }
 
 function schedulerConfig(env: NodeJS.ProcessEnv): SchedulerConfig {

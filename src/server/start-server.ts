@@ -7,6 +7,7 @@ import { buildApp } from './build-app.js';
 import { RegistryService } from '../core/registry/registry-service.js';
 import { WebhookService } from '../core/webhooks/webhook-service.js';
 import { ApprovalService } from '../core/approvals/approval-service.js';
+import { EndpointService } from '../core/endpoints/endpoint-service.js';
 import { HttpWebhookSender } from '../webhooks/http-webhook-sender.js';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.js';
 import { openStores } from './open-stores.js';
@@ -19,6 +20,8 @@ import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { ServerConfig } from './server-config.js';
 import { SLIPWAY_VERSION } from './version.js';
+import { EndpointServing } from '../serving/endpoints/endpoint-serving.js';
+import { AutoModelRuntime } from '../serving/auto-model-runtime.js';
 
 /** MLflow's and Slipway's registry endpoints, the only writes that append to the change log. */
 const REGISTRY_WRITE_PATH = /\/(registered-models|model-versions)(\/|\?|$)/;
@@ -47,6 +50,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   let engine: PipelineEngine | undefined;
   let scheduler: Scheduler | undefined;
   let triggers: TriggerService | undefined;
+  let serving: EndpointServing | undefined;
   try {
     const artifacts = await LocalArtifactStore.open(config.artifactsDirectory);
     const tracking = new TrackingService(stores.tracking);
@@ -67,6 +71,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     }
     // This process's name in the scheduler's lease.
     const holder = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    // One endpoint service for the API, serving and the pipeline engine (slipway/deploy): a write through it wakes this process's host and controller at once.
+    const endpointService = new EndpointService({ store: stores.endpoints, registry });
     const pipelines = new PipelineEngine(
       {
         store: stores.pipelines,
@@ -76,6 +82,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         registryStore: stores.registry,
         artifacts,
         approvals,
+        endpoints: endpointService,
         leases: stores.leases,
       },
       {
@@ -119,9 +126,21 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     );
     triggers = eventTriggers;
     const upsertListeners: PipelineUpsertListener[] = [(version) => schedules.syncPipeline(version), (version) => eventTriggers.syncPipeline(version)];
+    // Serving endpoints: every server routes and scores; the `endpoints` lease holder also drives rollouts.
+    serving = new EndpointServing(
+      { store: stores.endpoints, registry, registryStore: stores.registry, leases: stores.leases, runtime: new AutoModelRuntime({ python: { python: config.serving?.python }, compileCacheDir: resolve(config.dataDir, 'cache', 'onnx') }), artifactsRoot: config.artifactsDirectory, dataDir: config.dataDir, subscribe: (listener) => endpointService.onChange(listener), notify: (name, endpoint) => endpointService.notifyChange(name, endpoint) },
+      {
+        holder,
+        bodyLimit: config.bodyLimit,
+        version: SLIPWAY_VERSION,
+        requestTimeoutMs: config.serving?.requestTimeoutMs,
+        maxInFlight: config.serving?.maxInFlight,
+        log: { warn: (message) => app?.log.warn(message) },
+      },
+    );
     app = await buildApp(
-      { tracking, registry, webhooks, artifacts, pipelines: withPipelineUpsertListeners(pipelines, upsertListeners), schedules, approvals, triggers: eventTriggers },
-      { bodyLimit: config.bodyLimit, logLevel: config.logLevel, accessLog: config.accessLog },
+      { tracking, registry, webhooks, artifacts, pipelines: withPipelineUpsertListeners(pipelines, upsertListeners), schedules, approvals, triggers: eventTriggers, serving, endpoints: endpointService },
+      { bodyLimit: config.bodyLimit, logLevel: config.logLevel, accessLog: config.accessLog, staticPrefix: config.staticPrefix },
     );
     const log = app.log;
     const started = new WebhookDispatcher(
@@ -142,8 +161,10 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     await pipelines.start(listeningUrl(app, config, true));
     await schedules.start();
     await eventTriggers.start();
+    await serving.start();
   } catch (e) {
     await app?.close();
+    await serving?.stop();
     await scheduler?.stop();
     await triggers?.stop();
     await engine?.stop();
@@ -158,13 +179,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const stopping = engine;
   const firing = scheduler;
   const watching = triggers;
+  const scoring = serving;
   let closing: Promise<void> | undefined;
   return {
     url,
     app: running,
     close() {
       closing ??= (async () => {
+        // The HTTP server finishes the requests in flight (scoring ones included) before this returns.
         await running.close();
+        await scoring.stop();
         await firing?.stop();
         await watching?.stop();
         // Running steps are ended and requeued; they run again after a restart.

@@ -1,5 +1,5 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -28,10 +28,14 @@ const IMMUTABLE = 'public, max-age=31536000, immutable';
  * is picked up at once) for any other GET that is not an API path, so client routes like
  * `/runs/<id>` survive a reload. Register it after the API routes.
  *
+ * `index.html` gets `<base href="<basePath>/">`: the build refers to its assets and the
+ * app to the API relative to it, so the UI works under a path prefix (`--static-prefix`).
+ *
  * Without a build (`root/index.html` missing), `/` says how to make one.
  */
-export function registerUiRoutes(app: FastifyInstance, root: string = defaultUiRoot()): void {
+export function registerUiRoutes(app: FastifyInstance, root: string = defaultUiRoot(), options: { basePath?: string } = {}): void {
   const uiRoot = resolve(root);
+  const baseHref = `${options.basePath ?? ''}/`;
   const index = join(uiRoot, 'index.html');
   if (!existsSync(index)) {
     app.get('/', { schema: { hide: true } }, (_request, reply) =>
@@ -53,11 +57,29 @@ export function registerUiRoutes(app: FastifyInstance, root: string = defaultUiR
     // A missing asset or file-like path is a real 404; anything else is a client route.
     if (path.startsWith('/assets/') || extname(path) !== '') return notFound(reply);
     reply.header('cache-control', 'no-cache');
-    const { size } = await stat(index);
-    return sendFile(reply, index, size);
+    return sendIndex(reply, index, baseHref);
   };
   app.get('/', { schema: { hide: true } }, serve);
   app.get('/*', { schema: { hide: true } }, serve);
+}
+
+/**
+ * `url` without `prefix` (`/slipway/api/x` → `/api/x`, `/slipway` → `/`); other URLs as
+ * they are, so the server answers both with and without the prefix.
+ */
+export function stripStaticPrefix(url: string, prefix: string): string {
+  if (prefix === '' || !url.startsWith(prefix)) return url;
+  const rest = url.slice(prefix.length);
+  if (rest === '') return '/';
+  if (rest.startsWith('/')) return rest;
+  if (rest.startsWith('?')) return `/${rest}`;
+  return url;
+}
+
+/** `index.html` with the base the app resolves its assets and API paths against. */
+async function sendIndex(reply: FastifyReply, index: string, baseHref: string): Promise<FastifyReply> {
+  const html = (await readFile(index, 'utf8')).replace(/<head>/i, `<head><base href="${baseHref.replace(/[<>"&]/g, '')}">`);
+  return reply.type('text/html; charset=utf-8').header('x-content-type-options', 'nosniff').send(html);
 }
 
 /** The app's own 404 (the API's error envelope). */

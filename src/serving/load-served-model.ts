@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { RuntimePreference } from '../core/endpoints/endpoint.js';
 import { SlipwayError } from '../core/errors/slipway-error.js';
 import type { FeatureBatch, LoadedModel, ModelRuntime, Prediction } from '../core/ports/model-runtime.js';
 import { DEFAULT_MICRO_BATCH, MicroBatcher, type MicroBatchOptions } from '../core/serving/micro-batcher.js';
@@ -23,6 +24,8 @@ export interface LoadOptions {
   readonly runtime: ModelRuntime;
   /** `false` scores each request on its own. */
   readonly microBatch?: MicroBatchOptions | false;
+  /** Which runtime the caller wants (passed to `runtime.load`). */
+  readonly prefer?: RuntimePreference | undefined;
 }
 
 /**
@@ -32,7 +35,7 @@ export interface LoadOptions {
  */
 export async function loadServedModel(resolved: ResolvedModel, options: LoadOptions): Promise<ServedModel> {
   const mlmodel = parseMlModel(await readFile(path.join(resolved.dir, 'MLmodel'), 'utf8'));
-  const model = await options.runtime.load(resolved.dir, mlmodel);
+  const model = await options.runtime.load(resolved.dir, mlmodel, options.prefer === undefined ? undefined : { prefer: options.prefer });
   const predict = (batch: FeatureBatch) => model.predict(batch);
   const batcher = options.microBatch === false ? undefined : new MicroBatcher(predict, options.microBatch ?? DEFAULT_MICRO_BATCH);
   const warmUp = await warmUpBatch(resolved.dir, mlmodel, model);

@@ -8,6 +8,7 @@ import { executionRevisionMigration } from './migrations/0006-execution-revision
 import { schedulesMigration } from './migrations/0007-schedules.js';
 import { triggersMigration } from './migrations/0008-triggers.js';
 import { approvalsMigration } from './migrations/0009-approvals.js';
+import { endpointsMigration } from './migrations/0010-endpoints.js';
 import type { SqlDatabase } from './sql-database.js';
 import type { SqlFlavor } from './sql-flavor.js';
 
@@ -26,6 +27,7 @@ export function allMigrations(flavor: SqlFlavor): Record<string, Migration> {
     '0007-schedules': schedulesMigration(flavor),
     '0008-triggers': triggersMigration(flavor),
     '0009-approvals': approvalsMigration(flavor),
+    '0010-endpoints': endpointsMigration(flavor),
   };
 }
 

@@ -19,11 +19,13 @@ import type {
   TrackingStore,
   UpdateRunInput,
 } from '../core/ports/tracking-store.js';
+import type { DownsampledHistory, DownsampleQuery } from '../core/ports/metric-downsample.js';
 import * as experiments from './experiment-queries.js';
 import { logBatch } from './log-batch.js';
 import * as models from './logged-model-queries.js';
 import { migrateToLatest } from './migrate-to-latest.js';
 import { metricHistory, metricHistoryBulkInterval, openMetricHistory } from './metric-history.js';
+import { downsampleMetricHistory } from './metric-downsample.js';
 import { logInputs, logOutputs } from './run-inputs.js';
 import * as runs from './run-queries.js';
 import { searchExperiments } from './search-experiments.js';
@@ -128,6 +130,9 @@ export class SqlTrackingStore implements TrackingStore {
   }
   getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<Metric[]> {
     return metricHistoryBulkInterval(this.#db, query);
+  }
+  downsampleMetricHistory(query: DownsampleQuery): Promise<DownsampledHistory> {
+    return downsampleMetricHistory(this.#db, this.#database.flavor, query);
   }
 
   createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel> {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { registerUiRoutes } from '../../src/server/ui-routes.js';
+import { registerUiRoutes, stripStaticPrefix } from '../../src/server/ui-routes.js';
 
 /** The UI's file serving over real HTTP, on a throwaway build directory. */
 describe('registerUiRoutes', () => {
@@ -15,19 +15,20 @@ describe('registerUiRoutes', () => {
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function serve(withBuild: boolean): Promise<string> {
+  async function serve(withBuild: boolean, options: { basePath?: string; head?: boolean } = {}): Promise<string> {
     dir = mkdtempSync(join(tmpdir(), 'slipway-ui-'));
     if (withBuild) {
       mkdirSync(join(dir, 'ui', 'assets'), { recursive: true });
-      writeFileSync(join(dir, 'ui', 'index.html'), '<!doctype html><title>ui</title>');
+      writeFileSync(join(dir, 'ui', 'index.html'), options.head === true ? '<!doctype html><html><head><title>ui</title></head></html>' : '<!doctype html><title>ui</title>');
       writeFileSync(join(dir, 'ui', 'assets', 'app-abc123.css'), 'body{}');
       writeFileSync(join(dir, 'ui', 'favicon.svg'), '<svg/>');
     }
     writeFileSync(join(dir, 'secret.txt'), 'outside the ui root');
-    app = Fastify({ forceCloseConnections: true });
+    const prefix = options.basePath ?? '';
+    app = Fastify({ forceCloseConnections: true, rewriteUrl: (r) => stripStaticPrefix(r.url ?? '/', prefix) });
     app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: 'none' }));
     app.get('/api/2.0/mlflow/experiments/search', () => ({ experiments: [] }));
-    registerUiRoutes(app, join(dir, 'ui'));
+    registerUiRoutes(app, join(dir, 'ui'), { basePath: prefix });
     return app.listen({ port: 0, host: '127.0.0.1' });
   }
 
@@ -79,5 +80,26 @@ describe('registerUiRoutes', () => {
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('npm run build');
     expect((await fetch(`${base}/experiments/1`)).status).toBe(404);
+  });
+
+  it('writes the base path into index.html and answers under the prefix and without it', async () => {
+    const base = await serve(true, { basePath: '/slipway', head: true });
+    for (const path of ['/slipway', '/slipway/', '/slipway/runs/abc?x=1', '/runs/abc']) {
+      const res = await fetch(base + path);
+      expect(res.status, path).toBe(200);
+      expect(await res.text(), path).toBe('<!doctype html><html><head><base href="/slipway/"><title>ui</title></head></html>');
+    }
+    expect(await (await fetch(`${base}/slipway/assets/app-abc123.css`)).text()).toBe('body{}');
+    expect(await (await fetch(`${base}/slipway/api/2.0/mlflow/experiments/search`)).json()).toEqual({ experiments: [] });
+    expect((await fetch(`${base}/slipway/api/2.0/mlflow/nope`)).status).toBe(404);
+  });
+
+  it('strips only a whole prefix segment', () => {
+    expect(stripStaticPrefix('/slipway/api/x?y=1', '/slipway')).toBe('/api/x?y=1');
+    expect(stripStaticPrefix('/slipway', '/slipway')).toBe('/');
+    expect(stripStaticPrefix('/slipway?x=1', '/slipway')).toBe('/?x=1');
+    expect(stripStaticPrefix('/slipwayx/api', '/slipway')).toBe('/slipwayx/api');
+    expect(stripStaticPrefix('/api/x', '/slipway')).toBe('/api/x');
+    expect(stripStaticPrefix('/api/x', '')).toBe('/api/x');
   });
 });

@@ -182,10 +182,10 @@ describe('definePipeline', () => {
         name: 'x',
         steps: {
           // @ts-expect-error an unknown built-in step
-          a: { uses: 'slipway/deploy', with: {} },
+          a: { uses: 'slipway/teleport', with: {} },
         },
       }),
-    ).toThrow("steps.a.uses: unknown built-in step 'slipway/deploy'");
+    ).toThrow("steps.a.uses: unknown built-in step 'slipway/teleport'");
   });
 
   it('reports what only the validator sees, in TypeScript terms', () => {

@@ -424,7 +424,7 @@ describe('YAML pipeline errors name file:line:column', () => {
               headers: \${{ params.flag }}
       `),
     ).toEqual([
-      "pipeline.yaml:10:11: unknown built-in step 'slipway/evaluat' (did you mean 'slipway/evaluate'?); the built-in steps are 'slipway/evaluate', 'slipway/register-model', 'slipway/promote', 'slipway/notify', 'slipway/approval' and 'slipway/tune'",
+      "pipeline.yaml:10:11: unknown built-in step 'slipway/evaluat' (did you mean 'slipway/evaluate'?); the built-in steps are 'slipway/evaluate', 'slipway/register-model', 'slipway/promote', 'slipway/notify', 'slipway/approval', 'slipway/tune', 'slipway/batch-transform', 'slipway/deploy' and 'slipway/smoke-test'",
       "pipeline.yaml:16:29: step 'train' has no metric 'mae' (it has 'rmse')",
       "pipeline.yaml:16:38: invalid threshold 'rmse about 3' (expected '<metric> <op> <number>', e.g. 'rmse < 60000')",
       "pipeline.yaml:17:54: 'direction' must be one of 'minimize' or 'maximize', not 'down'",

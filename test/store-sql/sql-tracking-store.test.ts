@@ -30,6 +30,7 @@ for (const backend of BACKENDS) {
           ['0007-schedules', 'Success'],
           ['0008-triggers', 'Success'],
           ['0009-approvals', 'Success'],
+          ['0010-endpoints', 'Success'],
         ]);
         expect(await migrateToLatest(db.database)).toEqual([]);
         const rows = await sql<{ name: string }>`select name from ${sql.table(MIGRATION_TABLE)}`.execute(db.database.db);

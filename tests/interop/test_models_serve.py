@@ -34,7 +34,7 @@ SERVING_LINE = re.compile(r"Slipway is serving '[^']+'(?: version \S+)? at (http
 
 
 @contextmanager
-def models_serve(model_uri: str, *extra: str) -> Iterator[ScoringServerClient]:
+def models_serve(model_uri: str, *extra: str, startup_timeout: float = 30) -> Iterator[ScoringServerClient]:
     """Runs `slipway models serve -m <model_uri> --port 0` until the block ends."""
     process = subprocess.Popen(
         ["node", str(MAIN_JS), "models", "serve", "-m", model_uri, "--port", "0", *extra],
@@ -43,7 +43,7 @@ def models_serve(model_uri: str, *extra: str) -> Iterator[ScoringServerClient]:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + startup_timeout
         url = None
         output = ""
         while url is None:
@@ -136,3 +136,27 @@ def test_log_register_alias_and_serve_from_the_tracking_server(server: SlipwaySe
         np.testing.assert_allclose(predictions_of(scoring.invoke(frame)), data["predictions"], rtol=1e-4)
         metadata = requests.get(f"{scoring.url_prefix}/v2/models/{name}", timeout=30).json()
         assert metadata["versions"] == [str(info.registered_model_version)]
+
+
+def test_scoring_client_scores_a_sklearn_model_served_by_python_workers(tmp_path) -> None:
+    """`slipway models serve --runtime python`: an mlflow.sklearn model run by mlflow.pyfunc in Python workers."""
+    import sys
+
+    import mlflow.sklearn
+    from sklearn.linear_model import LogisticRegression
+
+    frame, _ = expected("heart-logreg")
+    labels = (frame["age"] > frame["age"].median()).astype("int64")
+    model = LogisticRegression(max_iter=2000).fit(frame, labels)
+    model_dir = tmp_path / "heart-sklearn"
+    mlflow.sklearn.save_model(model, str(model_dir), signature=infer_signature(frame, labels), input_example=frame.head(2))
+    with models_serve(str(model_dir), "--runtime", "python", "--python", sys.executable, startup_timeout=120) as scoring:
+        assert predictions_of(scoring.invoke(frame)) == model.predict(frame).tolist()
+        assert predictions_of(scoring.invoke(frame.to_dict(orient="records"))) == model.predict(frame).tolist()
+        response = requests.post(
+            f"{scoring.url_prefix}/invocations",
+            json={"dataframe_split": frame.drop(columns=["chol"]).to_dict(orient="split")},
+            timeout=30,
+        )
+        assert response.status_code == 400
+        assert "['chol']" in response.json()["message"]

@@ -12,6 +12,7 @@ import { didYouMean, quoteList, type DocumentPath } from './pipeline-issues.js';
 import { hasPlaceholder } from './expressions/template.js';
 import { parseDuration } from './parse-duration.js';
 import { TUNE_STEP } from '../tuning/tune-builtin-step.js';
+import { BATCH_TRANSFORM_STEP, DEPLOY_STEP, SMOKE_TEST_STEP } from './serving-builtin-steps.js';
 
 /** The type of one `with:` input. */
 export type BuiltinInputType =
@@ -57,6 +58,8 @@ export interface BuiltinStep {
   readonly description: string;
   readonly inputs: Readonly<Record<string, BuiltinInput>>;
   readonly outputs: Readonly<Record<string, BuiltinOutput>>;
+  /** The step gets an MLflow run of its own, like a `run:` step (for the artifacts it logs). */
+  readonly runsInMlflowRun?: boolean;
   /** Rules across inputs, run after each input has been checked against its type. */
   check?(inputs: Readonly<Record<string, JsonValue>>, context: BuiltinCheckContext): void;
 }
@@ -344,5 +347,5 @@ const approval: BuiltinStep = {
 
 /** The built-in steps, by their `uses:` name. */
 export const BUILTIN_STEPS: ReadonlyMap<string, BuiltinStep> = new Map(
-  [evaluate, registerModel, promote, notify, approval, TUNE_STEP].map((step) => [step.name, step]),
+  [evaluate, registerModel, promote, notify, approval, TUNE_STEP, BATCH_TRANSFORM_STEP, DEPLOY_STEP, SMOKE_TEST_STEP].map((step) => [step.name, step]),
 );

@@ -85,7 +85,7 @@ describe('compilePipeline', () => {
     expect(error).toMatchObject({ code: 'INVALID_PARAMETER_VALUE', name: 'SlipwayError' });
     expect((error as Error).message).toBe(
       [
-        "steps[1].uses: unknown built-in step 'slipway/nope'; the built-in steps are 'slipway/evaluate', 'slipway/register-model', 'slipway/promote', 'slipway/notify', 'slipway/approval' and 'slipway/tune'",
+        "steps[1].uses: unknown built-in step 'slipway/nope'; the built-in steps are 'slipway/evaluate', 'slipway/register-model', 'slipway/promote', 'slipway/notify', 'slipway/approval', 'slipway/tune', 'slipway/batch-transform', 'slipway/deploy' and 'slipway/smoke-test'",
         "steps[1].id: duplicate step id 'a' (also steps[0])",
         "steps[0].needs[0]: step 'a' needs unknown step 'b'",
       ].join('\n'),

@@ -6,6 +6,7 @@ import type { Metric } from '../entities/metric.js';
 import type { ModelInput, ModelOutput, Run, RunInfo, RunStatus } from '../entities/run.js';
 import type { Tag } from '../entities/tag.js';
 import type { Filter, OrderByTerm } from '../search/search-ast.js';
+import type { DownsampledHistory, DownsampleQuery } from './metric-downsample.js';
 
 /**
  * The tracking store port: experiments, runs, metrics, params, tags, dataset inputs and
@@ -76,6 +77,15 @@ export interface TrackingStore {
    * `[startStep, endStep]` (always keeping the first and last), each with `runId`.
    */
   getMetricHistoryBulkInterval(query: BulkIntervalQuery): Promise<Metric[]>;
+  /**
+   * One metric's history reduced in the database for a chart `buckets` pixels wide: the
+   * x range (`[xMin, xMax]` when given, else the history's) is cut into `buckets` equal
+   * spans and each span that holds finite points yields its smallest and largest value
+   * and x; when the range holds at most `2 × buckets` finite points they come back as
+   * they are (`exact`). Non-finite values are counted, never drawn. Missing run →
+   * RESOURCE_DOES_NOT_EXIST. See `metric-downsample.ts` for the types.
+   */
+  downsampleMetricHistory(query: DownsampleQuery): Promise<DownsampledHistory>;
 
   // --- logged models -----------------------------------------------------------------
   createLoggedModel(input: CreateLoggedModelInput): Promise<LoggedModel>;

@@ -1,4 +1,5 @@
 import { SlipwayError } from '../errors/slipway-error.js';
+import { coerceFeatureValue, describeFeatureValue } from './coerce-feature-value.js';
 import type { Feature, FeatureBatch, FeatureType } from '../ports/model-runtime.js';
 import type { ColumnSpec, ModelSignature, TensorSpec } from './ml-model.js';
 import type { RawTable, RawTensor, ScoringInput } from './scoring-input.js';
@@ -142,35 +143,10 @@ function rowWidth(shape: readonly number[]): number {
 
 /** Converts one JSON value to `type`, or refuses it naming the column and row. */
 function coerce(value: unknown, type: FeatureType, where: string, row: number): number | string | boolean {
-  switch (type) {
-    case 'double':
-    case 'float':
-      if (typeof value === 'number') return value;
-      // pandas writes NaN as null; a missing optional column is NaN too.
-      if (value === null || value === undefined || value === 'NaN') return Number.NaN;
-      if (value === 'Infinity' || value === '-Infinity') return Number(value);
-      break;
-    case 'long':
-    case 'integer':
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      if (typeof value === 'number' || value === null || value === undefined) {
-        throw badInput(`Incompatible input types for ${where}: row ${row} has ${describe(value)} but the model expects ${type} (integer) values.`);
-      }
-      break;
-    case 'boolean':
-      if (typeof value === 'boolean') return value;
-      if (value === 0 || value === 1) return value === 1;
-      break;
-    case 'string':
-      if (typeof value === 'string') return value;
-      break;
-  }
-  throw badInput(`Incompatible input types for ${where}: row ${row} has ${describe(value)} but the model expects ${type} values.`);
-}
-
-function describe(value: unknown): string {
-  if (value === null || value === undefined) return 'a missing value';
-  return `${typeof value} ${JSON.stringify(value)}`;
+  const coerced = coerceFeatureValue(value, type);
+  if (coerced !== undefined) return coerced;
+  const integer = type === 'long' || type === 'integer' ? ' (integer)' : '';
+  throw badInput(`Incompatible input types for ${where}: row ${row} has ${describeFeatureValue(value)} but the model expects ${type}${integer} values.`);
 }
 
 function inferType(values: readonly unknown[]): FeatureType {

@@ -12,6 +12,8 @@ import { parseLoggedModelsFilter, parseLoggedModelsOrderBy } from '../search/par
 import { parseRunsFilter, parseRunsOrderBy } from '../search/parse-runs-search.js';
 import { newLoggedModelId, newRunId, randomName } from './ids.js';
 import { LIMITS } from './limits.js';
+import type { DownsampledHistory } from '../ports/metric-downsample.js';
+import { toDownsampleQuery, type DownsampleRequest } from './downsample-request.js';
 import { decodeHistoryCursor, encodeHistoryCursor } from './history-page-token.js';
 import { decodePageToken, nextPageToken } from './page-token.js';
 import {
@@ -326,6 +328,11 @@ export class TrackingService {
       endStep: request.endStep,
       maxResults,
     });
+  }
+
+  /** A metric's history reduced in the store for a chart (see `toDownsampleQuery`). */
+  downsampleMetricHistory(request: DownsampleRequest): Promise<DownsampledHistory> {
+    return this.#store.downsampleMetricHistory(toDownsampleQuery(request));
   }
 
   // --- logged models -----------------------------------------------------------------

@@ -4,6 +4,7 @@
  */
 
 import type { ApprovalService } from '../../core/approvals/approval-service.js';
+import type { EndpointService } from '../../core/endpoints/endpoint-service.js';
 import type { JsonValue, PipelineDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ArtifactStore } from '../../core/ports/artifact-store.js';
 import type { ExecutionRecord } from '../../core/ports/pipeline-store.js';
@@ -40,6 +41,16 @@ export interface BuiltinContext {
    * resumed after the restart). Undefined while it may go on waiting.
    */
   readonly interruption?: (() => 'cancel' | 'stop' | undefined) | undefined;
+  /** Endpoints (`slipway/deploy`, `slipway/smoke-test`); absent when the server has none. */
+  readonly endpoints?: EndpointService | undefined;
+  /** The step's own MLflow run, for a built-in that declares `runsInMlflowRun`. */
+  readonly stepRun?: { readonly runId: string; readonly artifactUri: string } | undefined;
+  /** A scratch directory of this attempt (created on demand, kept with the attempt's log). */
+  readonly workDir?: string | undefined;
+  /** The execution's code snapshot (the pipeline's code directory), when it has one. */
+  readonly codeDir?: string | undefined;
+  /** This server's own URL (e.g. http://127.0.0.1:5000), once the engine is started. */
+  readonly serverUrl?: string | undefined;
 }
 
 export interface BuiltinResult {

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { BUILTIN_STEPS } from '../../core/pipelines/builtin-steps.js';
 import { ExpressionError } from '../../core/pipelines/expressions/expression-error.js';
 import type { PipelineDefinition, StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { AttemptRecord, ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
@@ -48,8 +49,10 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
     if (await reuseCachedResult(ctx, record, step, row, attemptNo, prepared.cacheKey)) return true;
   }
 
+  // `run:` steps, and built-ins that log artifacts, get an MLflow run of their own.
+  const wantsRun = step.kind === 'run' || BUILTIN_STEPS.get(step.uses)?.runsInMlflowRun === true;
   const stepRun =
-    step.kind === 'run' && record.experimentId !== undefined
+    wantsRun && record.experimentId !== undefined
       ? await ctx.runs.createStepRun(record.experimentId, record.runId, {
           executionId: record.executionId,
           stepId: step.id,
@@ -110,7 +113,7 @@ export async function launchAttempt(ctx: EngineContext, record: ExecutionRecord,
         control,
       );
     }
-    return runBuiltinStep(ctx, record, definition, step, row, prepared, log);
+    return runBuiltinStep(ctx, record, definition, step, row, prepared, log, { number: attemptNo, run: stepRun });
   };
   const done = (async () => {
     let result: AttemptResult;

@@ -5,6 +5,7 @@
  */
 
 import type { ApprovalService } from '../../core/approvals/approval-service.js';
+import type { EndpointService } from '../../core/endpoints/endpoint-service.js';
 import type { ArtifactStore } from '../../core/ports/artifact-store.js';
 import type { Executor } from '../../core/ports/executor.js';
 import type { LeaseStore } from '../../core/ports/lease-store.js';
@@ -22,6 +23,8 @@ export interface PipelineEngineDeps {
   readonly artifacts: ArtifactStore;
   /** Approval requests of `slipway/approval` steps (and their in-process wake-ups); without it those steps fail. */
   readonly approvals?: ApprovalService | undefined;
+  /** Endpoints, for `slipway/deploy` and `slipway/smoke-test`; without it those steps fail. */
+  readonly endpoints?: EndpointService | undefined;
   /**
    * Several servers on one database: only the holder of the `pipeline-engine` lease
    * advances executions (see `engine-leadership.ts`). Absent: this engine is the only one.

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { PipelineDefinition, StepDefinition } from '../../core/pipelines/pipeline-model.js';
 import type { ExecutionRecord, StepRecord } from '../../core/ports/pipeline-store.js';
 import { BUILTIN_RUNNERS } from '../builtins/index.js';
@@ -8,6 +9,7 @@ import type { EngineContext } from './engine-context.js';
 import type { Prepared } from './prepare-attempt.js';
 import type { AttemptResult } from './run-step-attempt.js';
 import { attemptKey } from './running-attempts.js';
+import { instanceDir } from './step-positions.js';
 
 /**
  * One attempt of a built-in (`uses:`) step, in process; a rejecting gate is a `gate` failure.
@@ -23,6 +25,7 @@ export async function runBuiltinStep(
   row: StepRecord,
   prepared: Prepared,
   log: AttemptLog,
+  attempt: { readonly number: number; readonly run?: { readonly runId: string; readonly artifactUri: string } | undefined } = { number: 1 },
 ): Promise<AttemptResult> {
   const runner = step.kind === 'uses' ? BUILTIN_RUNNERS.get(step.uses) : undefined;
   if (step.kind !== 'uses' || runner === undefined) {
@@ -55,6 +58,11 @@ export async function runBuiltinStep(
       now: ctx.now,
       pollIntervalMs: ctx.options.approvalPollIntervalMs,
       interruption,
+      endpoints: ctx.deps.endpoints,
+      stepRun: attempt.run,
+      workDir: join(ctx.options.dataDir, 'executions', record.executionId, step.id, ...(row.instance === undefined ? [] : [instanceDir(row) ?? '']), String(attempt.number), 'work'),
+      codeDir: record.codeDigest === undefined ? undefined : join(ctx.options.dataDir, 'pipelines', 'code', record.codeDigest),
+      serverUrl: ctx.trackingUri === '' ? undefined : ctx.trackingUri,
     });
     if (result.gateRejected !== undefined) {
       return { ok: false, failureClass: 'gate', message: result.gateRejected, metrics: {}, outputs: result.outputs };

@@ -49,10 +49,60 @@ export interface RunData {
 export interface Run {
   readonly info: RunInfo;
   readonly data?: RunData;
+  readonly inputs?: RunInputs;
+  readonly outputs?: RunOutputs;
 }
 
 /** One page of a search; `next_page_token` is absent on the last page. */
 export interface Page<T> {
   readonly items: readonly T[];
   readonly nextPageToken?: string | undefined;
+}
+
+export interface Dataset {
+  readonly name: string;
+  readonly digest: string;
+  readonly source_type?: string;
+  readonly source?: string;
+  /** JSON text (MLflow's schema of the dataset), when logged. */
+  readonly schema?: string;
+  /** JSON text (row count and the like), when logged. */
+  readonly profile?: string;
+}
+
+export interface DatasetInput {
+  readonly tags?: readonly KeyValue[];
+  readonly dataset: Dataset;
+}
+
+export interface RunInputs {
+  readonly dataset_inputs?: readonly DatasetInput[];
+  readonly model_inputs?: readonly { readonly model_id: string }[];
+}
+
+export interface RunOutputs {
+  readonly model_outputs?: readonly { readonly model_id: string; readonly step?: number }[];
+}
+
+export interface LoggedModel {
+  readonly info: {
+    readonly model_id: string;
+    readonly experiment_id: string;
+    readonly name: string;
+    readonly creation_timestamp_ms?: number;
+    readonly last_updated_timestamp_ms?: number;
+    readonly artifact_uri?: string;
+    readonly status?: string;
+    readonly model_type?: string;
+    readonly source_run_id?: string;
+    readonly tags?: readonly KeyValue[];
+  };
+  readonly data?: { readonly params?: readonly KeyValue[]; readonly metrics?: readonly MetricPoint[] };
+}
+
+/** An entry of an artifact listing; `path` is relative to the listed root. */
+export interface FileInfo {
+  readonly path: string;
+  readonly is_dir?: boolean;
+  readonly file_size?: number;
 }

@@ -3,6 +3,7 @@ import type { Experiment } from '../api/mlflow-types.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { TrackingUriHelp } from '../components/tracking-uri-help.js';
 import { experimentNameFilter } from '../lib/name-filter.js';
+import { basePath } from '../lib/base-path.js';
 import { Link } from '../lib/router.js';
 import { useClient } from '../lib/use-client.js';
 
@@ -73,7 +74,7 @@ export function ExperimentsPage(): ReactNode {
       {isNew && (
         <div className="empty-state">
           <h2>No experiments yet</h2>
-          <TrackingUriHelp serverUrl={window.location.origin} />
+          <TrackingUriHelp serverUrl={window.location.origin + basePath()} />
         </div>
       )}
     </section>

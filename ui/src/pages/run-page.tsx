@@ -1,7 +1,10 @@
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { Experiment, MetricPoint, Run } from '../api/mlflow-types.js';
 import { ErrorMessage } from '../components/error-message.js';
-import { MetricChart } from '../components/metric-chart.js';
+import { ArtifactBrowser, type ArtifactSource } from '../components/artifact-browser.js';
+import { MetricHistoryPanel } from '../components/metric-history-panel.js';
+import { RunDatasets } from '../components/run-datasets.js';
+import { RunLoggedModels } from '../components/run-logged-models.js';
 import { formatNumber } from '../lib/run-columns.js';
 import { Link } from '../lib/router.js';
 import { useClient } from '../lib/use-client.js';
@@ -11,9 +14,6 @@ export function RunPage(props: { runId: string }): ReactNode {
   const client = useClient();
   const [run, setRun] = useState<Run | undefined>(undefined);
   const [error, setError] = useState<unknown>(undefined);
-  const [metricKey, setMetricKey] = useState<string | undefined>(undefined);
-  const [history, setHistory] = useState<{ key: string; points: readonly MetricPoint[] } | undefined>(undefined);
-  const [historyError, setHistoryError] = useState<unknown>(undefined);
   const [experiment, setExperiment] = useState<Experiment | undefined>(undefined);
 
   useEffect(() => {
@@ -25,7 +25,6 @@ export function RunPage(props: { runId: string }): ReactNode {
         setRun(r);
         // Only for the breadcrumb: without it the ID is shown.
         client.getExperiment(r.info.experiment_id).then((e) => !cancelled && setExperiment(e), () => undefined);
-        setMetricKey(defaultChartMetric(r.data?.metrics ?? []));
       })
       .catch((e: unknown) => !cancelled && setError(e));
     return () => {
@@ -33,16 +32,17 @@ export function RunPage(props: { runId: string }): ReactNode {
     };
   }, [client, props.runId]);
 
-  useEffect(() => {
-    if (metricKey === undefined) return;
-    const abort = new AbortController();
-    setHistoryError(undefined);
-    client
-      .getMetricHistory(props.runId, metricKey, abort.signal)
-      .then((points) => setHistory({ key: metricKey, points }))
-      .catch((e: unknown) => !abort.signal.aborted && setHistoryError(e));
-    return () => abort.abort();
-  }, [client, props.runId, metricKey]);
+  const artifacts = useMemo<ArtifactSource | undefined>(
+    () =>
+      run === undefined
+        ? undefined
+        : {
+            key: run.info.run_id,
+            list: async (path) => (await client.listRunArtifacts(run.info.run_id, path)).files,
+            fileUrl: (path) => client.artifactFileUrl(run.info.artifact_uri ?? '', path),
+          },
+    [client, run],
+  );
 
   if (error !== undefined) {
     return (
@@ -86,24 +86,11 @@ export function RunPage(props: { runId: string }): ReactNode {
         <p className="muted">This run logged no metrics.</p>
       ) : (
         <>
-          <div className="toolbar">
-            <label htmlFor="metric-select">Chart metric</label>
-            <select id="metric-select" value={metricKey} onChange={(e) => setMetricKey(e.target.value)}>
-              {metrics.map((m) => (
-                <option key={m.key} value={m.key}>
-                  {m.key}
-                </option>
-              ))}
-            </select>
-          </div>
-          <ErrorMessage error={historyError} />
-          <div className="chart-slot">
-            {history !== undefined && history.key === metricKey ? (
-              <MetricChart metricKey={history.key} points={history.points} />
-            ) : (
-              <p className="muted loading">Loading history…</p>
-            )}
-          </div>
+          <MetricHistoryPanel
+            runs={[{ runId: info.run_id, label: info.run_name ?? info.run_id }]}
+            metricKeys={metrics.map((m) => m.key)}
+            initialKey={defaultChartMetric(metrics)}
+          />
           <KeyValueTable caption="Latest metrics" rows={metrics.map((m) => ({ key: m.key, value: formatNumber(m.value) }))} />
         </>
       )}
@@ -113,6 +100,15 @@ export function RunPage(props: { runId: string }): ReactNode {
 
       <h2>Tags</h2>
       {tags.length === 0 ? <p className="muted">This run has no tags.</p> : <KeyValueTable caption="Tags" rows={tags} />}
+
+      <h2>Datasets</h2>
+      <RunDatasets inputs={run.inputs?.dataset_inputs ?? []} />
+
+      <h2>Logged models</h2>
+      <RunLoggedModels experimentId={info.experiment_id} runId={info.run_id} />
+
+      <h2>Artifacts</h2>
+      {artifacts !== undefined && <ArtifactBrowser key={artifacts.key} source={artifacts} label="Artifacts" />}
     </section>
   );
 }

@@ -3,6 +3,8 @@ import type { Experiment, Run } from '../api/mlflow-types.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { TrackingUriHelp } from '../components/tracking-uri-help.js';
 import { availableColumns, cellText, chooseColumns, columnId, orderByClause, type RunColumn } from '../lib/run-columns.js';
+import { compareHref } from '../lib/compare.js';
+import { basePath } from '../lib/base-path.js';
 import { Link } from '../lib/router.js';
 import { useClient } from '../lib/use-client.js';
 import { visibleWindow } from '../lib/visible-window.js';
@@ -214,8 +216,13 @@ export function RunsPage(props: { experimentId: string }): ReactNode {
             ))}
           </fieldset>
         </details>
+        {selected.size >= 2 && (
+          <Link className="button-link" href={compareHref(selected)}>
+            Compare {selected.size} runs
+          </Link>
+        )}
         {selected.size > 0 && (
-          <button type="button" onClick={() => setSelected(new Set())}>
+          <button type="button" className="secondary" onClick={() => setSelected(new Set())}>
             Clear selection
           </button>
         )}
@@ -225,7 +232,7 @@ export function RunsPage(props: { experimentId: string }): ReactNode {
           {filter === '' ? (
             <>
               <h2>No runs in this experiment yet</h2>
-              <TrackingUriHelp serverUrl={window.location.origin} experimentName={experiment?.name} />
+              <TrackingUriHelp serverUrl={window.location.origin + basePath()} experimentName={experiment?.name} />
             </>
           ) : (
             <p>No runs match this filter.</p>
