@@ -5,9 +5,9 @@ import { ConfigError, resolveServerConfig, type ServerOptions } from '../server/
 export function serverCommand(): Command {
   return new Command('server')
     .description(
-      'Run the Slipway server: the MLflow tracking and registry REST APIs, proxied artifacts,\n' +
-        'webhook delivery, the pipeline engine with its schedules and triggers, serving endpoints\n' +
-        '(/endpoints/<name>/invocations, /v2/models/<name>/infer, rollouts, /metrics) and the web UI at /.\n' +
+      'Run the Slipway server: the MLflow tracking and registry REST APIs, proxied artifacts, ' +
+        'webhook delivery, the pipeline engine with its schedules and triggers, serving endpoints ' +
+        '(/endpoints/<name>/invocations, /v2/models/<name>/infer, rollouts, /metrics) and the web UI at /. ' +
         'Point clients at it with MLFLOW_TRACKING_URI=http://<host>:<port>.',
     )
     .addOption(new Option('--host <host>', 'address to bind (default: 127.0.0.1)').env('SLIPWAY_HOST'))
