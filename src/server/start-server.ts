@@ -130,7 +130,11 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     serving = new EndpointServing(
       { store: stores.endpoints, registry, registryStore: stores.registry, leases: stores.leases, runtime: new AutoModelRuntime({ python: { python: config.serving?.python }, compileCacheDir: resolve(config.dataDir, 'cache', 'onnx') }), artifactsRoot: config.artifactsDirectory, dataDir: config.dataDir, subscribe: (listener) => endpointService.onChange(listener), notify: (name, endpoint) => endpointService.notifyChange(name, endpoint) },
       {
-        holder,
+        // Like the engine's, the lease names the machine and data directory: a server
+        // restarted after a crash drives its rollouts again at once instead of waiting out
+        // the TTL of the lease its previous process held.
+        holder: `${hostname()}:${resolve(config.dataDir)}`,
+        leaseTtlMs: config.scheduler?.leaseTtlMs,
         bodyLimit: config.bodyLimit,
         version: SLIPWAY_VERSION,
         requestTimeoutMs: config.serving?.requestTimeoutMs,

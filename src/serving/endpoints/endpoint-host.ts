@@ -101,6 +101,10 @@ export class EndpointHost {
 
   async start(): Promise<void> {
     await this.sync();
+    // A restarted server answers its first requests from loaded models, not with 503s: the
+    // models of what the store says serves are loaded before start returns (a model that
+    // fails is the controller's to record; it does not hold the start up).
+    await Promise.allSettled([...this.#tables.values()].flatMap((table) => [...table.slots.values()].map((slot) => this.#cache.acquire(slot.key, slot.holder, () => this.#load(slot.variant)))));
     const interval = this.#options.pollIntervalMs ?? 1000;
     if (interval > 0) {
       this.#timer = setInterval(() => void this.sync(), interval);
