@@ -115,7 +115,8 @@ describe.skipIf(chromiumSkip !== undefined)('web UI pipelines in Chromium (sqlit
     await page.getByLabel('Your name').fill('carol');
     await page.getByRole('button', { name: 'Retry failed steps' }).click();
     await page.waitForURL((u) => u.pathname.startsWith('/executions/') && !u.pathname.endsWith(id));
-    await page.getByRole('link', { name: id }).waitFor();
+    // "retry of <id>" in the attributes (a reused step's panel may link the same execution too).
+    await page.locator('dl.execution-attributes').getByRole('link', { name: id }).waitFor();
     await expect.poll(heading, { timeout: 30_000 }).toMatch(/succeeded$/);
     expect(await nodeStatus('train')).toBe('succeeded');
     expect(await page.locator('svg.dag g[data-step="prepare"]').getAttribute('aria-label')).toBe('Step prepare: succeeded (reused)');
