@@ -1,16 +1,9 @@
-import { rm } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_MICRO_BATCH } from '../core/serving/micro-batcher.js';
-import { SLIPWAY_VERSION } from '../server/version.js';
-import { loadServedModel } from '../serving/load-served-model.js';
-import { AutoModelRuntime } from '../serving/auto-model-runtime.js';
-import { resolveModelUri } from '../serving/resolve-model-uri.js';
-import { ServingMetrics } from '../serving/endpoints/serving-metrics.js';
-import { observeBatches } from '../serving/endpoints/observe-batches.js';
-import { buildScoringServer, DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SCORING_BODY_LIMIT } from '../serving/scoring-app.js';
+import { DEFAULT_MAX_IN_FLIGHT, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_SCORING_BODY_LIMIT } from '../serving/scoring-defaults.js';
 import { reportFailure } from './client-support.js';
 
-interface ServeOptions {
+export interface ServeOptions {
   readonly modelUri: string;
   readonly host: string;
   readonly port: number;
@@ -62,37 +55,9 @@ export function modelsServeCommand(): Command {
     .action(async (_options: ServeOptions, command: Command) => {
       const options = command.optsWithGlobals<ServeOptions>();
       try {
-        const resolved = await resolveModelUri(options.modelUri, { client: { trackingUri: options.trackingUri, userAgent: `slipway-serve/${SLIPWAY_VERSION}` } });
-        const metrics = new ServingMetrics();
-        const runtime = observeBatches(new AutoModelRuntime({ python: { python: options.python } }), (rows) => metrics.batchRows.observe({ model: resolved.version === undefined ? resolved.name : `${resolved.name}/${resolved.version}` }, rows));
-        const model = await loadServedModel(resolved, {
-          runtime,
-          prefer: options.runtime,
-          microBatch: options.maxBatchRows <= 1 ? false : { maxRows: options.maxBatchRows, maxWaitMs: options.maxBatchWaitMs },
-        });
-        const { app } = buildScoringServer({
-          model,
-          version: SLIPWAY_VERSION,
-          bodyLimit: options.bodyLimit,
-          logger: options.accessLog === true,
-          requestTimeoutMs: options.requestTimeoutMs,
-          maxInFlight: options.maxInFlight,
-          metrics,
-        });
-        const shutdown = (): void => {
-          void app
-            .close()
-            .then(() => model.close())
-            .then(() => (resolved.downloaded ? rm(resolved.dir, { recursive: true, force: true }) : undefined));
-        };
-        process.once('SIGINT', shutdown);
-        process.once('SIGTERM', shutdown);
-        await app.listen({ host: options.host, port: options.port });
-        const address = app.server.address();
-        const port = typeof address === 'object' && address !== null ? address.port : options.port;
-        const host = options.host.includes(':') ? `[${options.host}]` : options.host;
-        process.stdout.write(`Runtime: ${model.model.runtime}${model.model.runtimeReason === undefined ? '' : ` (${model.model.runtimeReason})`}\n`);
-        process.stdout.write(`Slipway is serving '${model.name}'${model.version === undefined ? '' : ` version ${model.version}`} at http://${host}:${port}\n`);
+        // Loaded here, not at the top: fastify, onnxruntime and prom-client would slow every other command's start.
+        const { serveModel } = await import('./serve-model.js');
+        await serveModel(options);
       } catch (e) {
         reportFailure(e);
       }

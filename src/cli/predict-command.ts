@@ -1,7 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BATCH_FORMATS, chooseFormat } from '../batch/batch-format.js';
-import { progressReporter } from '../batch/batch-progress.js';
 import { DEFAULT_CHUNK_ROWS } from '../batch/record-chunker.js';
 import type { BatchPredictSummary } from '../batch/run-batch-predict.js';
 import { SLIPWAY_VERSION } from '../server/version.js';
@@ -57,7 +56,8 @@ export function predictCommand(): Command {
     .addHelpText('after', EXAMPLES)
     .action(async (options: PredictOptions) => {
       let cleanup: string | undefined;
-      const progress = progressReporter();
+      // Loaded on use, like onnxruntime below: cli-progress is not needed by other commands.
+      const progress = (await import('../batch/batch-progress.js')).progressReporter();
       try {
         const format = chooseFormat(options.format, options.input);
         const resolved = await resolveModelUri(options.modelUri, { client: { trackingUri: options.trackingUri, userAgent: `slipway-predict/${SLIPWAY_VERSION}` } });

@@ -73,7 +73,11 @@ describe('OnnxModelRuntime', () => {
       const batch = offloading.batch(5000);
       const [offloaded, local] = await Promise.all([offloading.model.predict(batch), inline.model.predict(batch)]);
       expect(offloaded.outputs[0]!.shape).toEqual([5000, 1]);
-      expect(offloaded.outputs[0]!.data).toEqual(local.outputs[0]!.data);
+      // The same to float32 rounding: the worker's session uses one thread per core and the
+      // event loop's one thread, so a row's 100 tree values may be summed in another order.
+      const local0 = local.outputs[0]!.data as number[];
+      const apart = (offloaded.outputs[0]!.data as number[]).map((value, index) => Math.abs(value - local0[index]!) / Math.max(1, Math.abs(local0[index]!)));
+      expect(Math.max(...apart)).toBeLessThan(1e-6);
       const drift = offloaded.outputs[0]!.data.slice(0, 8).map((value, index) => Math.abs((value as number) - offloading.expected.predictions[index]!));
       expect(Math.max(...drift)).toBeLessThan(1e-4);
     });

@@ -221,6 +221,25 @@ describe('MicroBatcher', () => {
     expect([...first.map((result) => result.outputs[0]!.data), later.outputs[0]!.data]).toEqual([[2], [4], [6]]);
   });
 
+  it('scores requests whose features differ in name, type or row shape in separate calls', async () => {
+    const layouts: string[] = [];
+    const batcher = new MicroBatcher(async (batch) => {
+      layouts.push(batch.features.map((feature) => `${feature.name}:${feature.type}:${feature.shape.join('x')}`).join(' '));
+      return doubler(batch);
+    }, { maxRows: 100, maxWaitMs: 5 });
+    const tensor = (values: number[], width: number): FeatureBatch => ({ rows: values.length / width, features: [{ name: 'x', type: 'double', shape: [values.length / width, width], values }] });
+    await Promise.all([
+      batcher.submit(oneColumn([1])),
+      batcher.submit({ rows: 1, features: [{ name: 'z', type: 'double', shape: [1], values: [2] }] }),
+      batcher.submit({ rows: 1, features: [{ name: 'x', type: 'float', shape: [1], values: [3] }] }),
+      batcher.submit(tensor([4, 5], 2)),
+      batcher.submit(tensor([6, 7, 8], 3)),
+      batcher.submit(tensor([9, 10], 2)),
+      batcher.submit(oneColumn([11])),
+    ]);
+    expect(layouts.sort()).toEqual(['x:double:1x3', 'x:double:2', 'x:double:2x2', 'x:float:1', 'z:double:1']);
+  });
+
   it('rejects every request of a failed call', async () => {
     const batcher = new MicroBatcher(() => Promise.reject(new Error('boom')), { maxRows: 10, maxWaitMs: 1 });
     const results = await Promise.allSettled([batcher.submit(oneColumn([1])), batcher.submit(oneColumn([2]))]);

@@ -6,8 +6,18 @@ import type { MlModel, ModelSignature } from '../../core/serving/ml-model.js';
 import { OnnxWorkerClient } from './onnx-worker-client.js';
 
 export interface OnnxRuntimeOptions {
-  /** Threads one `session.run` may use (ORT's default: one per core). */
-  readonly intraOpNumThreads?: number;
+  /**
+   * Threads one `session.run` of a small batch may use, on the event loop's thread.
+   * @default 1 — micro-batches of a few rows gain nothing from more (measured: 1 row of a
+   * 100-tree forest takes ~20 µs either way), and ORT's idle pool threads spin, taking a core
+   * from the HTTP work under load (docs/serving.md, "Threads").
+   */
+  readonly inlineThreads?: number;
+  /**
+   * Threads of the worker thread's session, which scores the large batches.
+   * @default ORT's: one per core; they sleep rather than spin between batches.
+   */
+  readonly offloadThreads?: number;
   /**
    * Batches of at least this many rows run on a worker thread (its own session) instead of
    * the event loop's thread. Default {@link DEFAULT_OFFLOAD_ROWS}; `Infinity` never offloads.
@@ -42,17 +52,17 @@ export class OnnxModelRuntime implements ModelRuntime {
     if (!file.startsWith(root + path.sep)) throw SlipwayError.invalidParameter(`MLmodel flavors.onnx.data '${data}' points outside the model directory.`);
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(file, {
-        graphOptimizationLevel: 'all',
-        ...(this.#options.intraOpNumThreads === undefined ? {} : { intraOpNumThreads: this.#options.intraOpNumThreads }),
-      });
+      session = await ort.InferenceSession.create(file, { graphOptimizationLevel: 'all', intraOpNumThreads: this.#options.inlineThreads ?? 1, ...NO_SPINNING });
     } catch (error) {
       throw SlipwayError.invalidParameter(`Cannot load the ONNX model '${data}': ${(error as Error).message}`);
     }
-    const worker = new OnnxWorkerClient(file, this.#options.intraOpNumThreads);
+    const worker = new OnnxWorkerClient(file, this.#options.offloadThreads);
     return new OnnxLoadedModel(session, mlmodel.signature, worker, this.#options.offloadRows ?? DEFAULT_OFFLOAD_ROWS);
   }
 }
+
+/** ORT's session config entry `session.intra_op.allow_spinning=0`: idle pool threads block instead of spinning. */
+export const NO_SPINNING = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;
 
 type TensorMeta = ort.InferenceSession.TensorValueMetadata;
 

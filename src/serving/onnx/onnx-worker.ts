@@ -37,7 +37,8 @@ export interface WorkerData {
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const ort = require(workerData.ortPath);
-const options = { graphOptimizationLevel: 'all' };
+// Pool threads sleep between batches (session.intra_op.allow_spinning=0): a spinning pool would take the cores the event loop needs.
+const options = { graphOptimizationLevel: 'all', extra: { session: { intra_op: { allow_spinning: '0' } } } };
 if (workerData.intraOpNumThreads !== undefined) options.intraOpNumThreads = workerData.intraOpNumThreads;
 const session = ort.InferenceSession.create(workerData.file, options);
 parentPort.on('message', (request) => {
