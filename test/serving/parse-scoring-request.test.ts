@@ -236,8 +236,11 @@ describe('MicroBatcher', () => {
       batcher.submit(tensor([6, 7, 8], 3)),
       batcher.submit(tensor([9, 10], 2)),
       batcher.submit(oneColumn([11])),
+      // Column names come from the request: one crafted to look like two features stays apart.
+      batcher.submit({ rows: 1, features: [{ name: 'a', type: 'double', shape: [1], values: [12] }, { name: 'b', type: 'double', shape: [1], values: [13] }] }),
+      batcher.submit({ rows: 1, features: [{ name: 'a|double|;b', type: 'double', shape: [1], values: [14] }] }),
     ]);
-    expect(layouts.sort()).toEqual(['x:double:1x3', 'x:double:2', 'x:double:2x2', 'x:float:1', 'z:double:1']);
+    expect(layouts.sort()).toEqual(['a:double:1 b:double:1', 'a|double|;b:double:1', 'x:double:1x3', 'x:double:2', 'x:double:2x2', 'x:float:1', 'z:double:1']);
   });
 
   it('rejects every request of a failed call', async () => {

@@ -62,7 +62,7 @@ export class OnnxModelRuntime implements ModelRuntime {
 }
 
 /** ORT's session config entry `session.intra_op.allow_spinning=0`: idle pool threads block instead of spinning. */
-export const NO_SPINNING = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;
+const NO_SPINNING = { extra: { session: { intra_op: { allow_spinning: '0' } } } } as const;
 
 type TensorMeta = ort.InferenceSession.TensorValueMetadata;
 
