@@ -1,20 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalArtifactStore } from '../../src/artifacts/local-artifact-store.js';
 import type { Endpoint } from '../../src/core/endpoints/endpoint.js';
-import { WebhookService } from '../../src/core/webhooks/webhook-service.js';
-import { buildApp } from '../../src/server/build-app.js';
-import { SqlWebhookStore } from '../../src/store-sql/sql-webhook-store.js';
-import { HttpWebhookSender } from '../../src/webhooks/http-webhook-sender.js';
 import { cliEnv, type CliResult } from '../support/cli-runner.js';
 import { eventually } from '../support/eventually.js';
 import { createSqliteTestDatabase } from '../support/test-databases.js';
 import { allReady, createEndpointFixture, type EndpointFixture } from './endpoint-fixture.js';
+import { listenEndpointApi, type ListeningEndpointApi } from './listen-endpoint-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -45,25 +38,16 @@ function slipway(url: string, args: readonly string[]): Running {
  */
 describe('slipway endpoints (CLI process against the API, controller simulated through the store)', { timeout: 180_000 }, () => {
   let f: EndpointFixture;
-  let app: FastifyInstance;
+  let api: ListeningEndpointApi;
   let url: string;
-  let artifactsDir: string;
   beforeAll(async () => {
     f = await createEndpointFixture({ name: 'sqlite', skip: undefined, create: createSqliteTestDatabase });
-    artifactsDir = mkdtempSync(join(tmpdir(), 'slipway-endpoints-cli-'));
-    const webhooks = new WebhookService({ store: await SqlWebhookStore.open(f.database.database), sender: new HttpWebhookSender() });
-    app = await buildApp(
-      { tracking: f.tracking, registry: f.registry, webhooks, artifacts: await LocalArtifactStore.open(artifactsDir), endpoints: f.service },
-      { bodyLimit: 1024 * 1024, logLevel: 'silent' },
-    );
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    api = await listenEndpointApi(f);
+    url = api.url;
   });
   afterAll(async () => {
-    await app.close();
+    await api.close();
     await f.close();
-    rmSync(artifactsDir, { recursive: true, force: true });
   });
 
   const cli = (...args: string[]) => slipway(url, args).exited;

@@ -1,39 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalArtifactStore } from '../../src/artifacts/local-artifact-store.js';
-import { WebhookService } from '../../src/core/webhooks/webhook-service.js';
-import { buildApp } from '../../src/server/build-app.js';
 import { collect, endpointOutcome, isSettled, SlipwayApiError, SlipwayClient, SlipwayClientError } from '../../src/sdk/index.js';
-import { SqlWebhookStore } from '../../src/store-sql/sql-webhook-store.js';
-import { HttpWebhookSender } from '../../src/webhooks/http-webhook-sender.js';
 import { createSqliteTestDatabase } from '../support/test-databases.js';
 import { allReady, createEndpointFixture, type EndpointFixture } from './endpoint-fixture.js';
+import { listenEndpointApi, type ListeningEndpointApi } from './listen-endpoint-api.js';
 
 /** `client.endpoints` against an in-process server (HTTP on a port), the controller simulated through the store. */
 describe('SDK client.endpoints', { timeout: 60_000 }, () => {
   let f: EndpointFixture;
-  let app: FastifyInstance;
+  let api: ListeningEndpointApi;
   let client: SlipwayClient;
-  let artifactsDir: string;
   beforeAll(async () => {
     f = await createEndpointFixture({ name: 'sqlite', skip: undefined, create: createSqliteTestDatabase });
-    artifactsDir = mkdtempSync(join(tmpdir(), 'slipway-endpoints-sdk-'));
-    const webhooks = new WebhookService({ store: await SqlWebhookStore.open(f.database.database), sender: new HttpWebhookSender() });
-    app = await buildApp(
-      { tracking: f.tracking, registry: f.registry, webhooks, artifacts: await LocalArtifactStore.open(artifactsDir), endpoints: f.service },
-      { bodyLimit: 1024 * 1024, logLevel: 'silent' },
-    );
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    const address = app.server.address();
-    client = new SlipwayClient({ trackingUri: `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`, actor: 'sdk-user', env: {} });
+    api = await listenEndpointApi(f);
+    client = new SlipwayClient({ trackingUri: api.url, actor: 'sdk-user', env: {} });
   });
   afterAll(async () => {
-    await app.close();
+    await api.close();
     await f.close();
-    rmSync(artifactsDir, { recursive: true, force: true });
   });
 
   it('creates, waits, updates, rolls back, reads events and deployments, deletes', async () => {
